@@ -1,0 +1,135 @@
+/**
+ * One table of stable error codes. Codes never change once published; messages may.
+ * Each code carries the HTTP status it is answered with.
+ */
+export const ERROR_CODES = {
+  VALIDATION_FAILED: 400,
+  MALFORMED_JSON: 400,
+  UNAUTHENTICATED: 401,
+  INVALID_CREDENTIALS: 401,
+  FORBIDDEN: 403,
+  CSRF_REJECTED: 403,
+  NOT_FOUND: 404,
+  ROUTER_NOT_FOUND: 404,
+  DEVICE_NOT_FOUND: 404,
+  SESSION_NOT_FOUND: 404,
+  ENTRY_NOT_FOUND: 404,
+  USER_NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  EMAIL_TAKEN: 409,
+  ROUTER_ALREADY_CLAIMED: 409,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  TOO_MANY_ATTEMPTS: 429,
+  RATE_LIMITED: 429,
+  INTERNAL_ERROR: 500,
+  ROUTER_COMMAND_FAILED: 502,
+  COMMANDS_SERVER_BAD_RESPONSE: 502,
+  COMMANDS_SERVER_UNAVAILABLE: 503,
+  DATABASE_UNAVAILABLE: 503,
+  ROUTER_TIMEOUT: 504,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface AppErrorOptions {
+  details?: unknown;
+  cause?: unknown;
+  /** Seconds a client should wait before retrying (sent as Retry-After). */
+  retryAfterSeconds?: number;
+}
+
+/** Base class of every error this server answers on purpose. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly statusCode: number;
+  readonly details: unknown;
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(code: ErrorCode, message: string, options: AppErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.statusCode = ERROR_CODES[code];
+    this.details = options.details ?? null;
+    this.retryAfterSeconds = options.retryAfterSeconds;
+  }
+
+  /** 5xx errors are worth alerting on; 4xx are the client's business. */
+  get isReportable(): boolean {
+    return this.statusCode >= 500;
+  }
+}
+
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+export class ValidationError extends AppError {
+  constructor(problems: FieldProblem[] | FieldProblem, message?: string) {
+    const list = Array.isArray(problems) ? problems : [problems];
+    super('VALIDATION_FAILED', message ?? list.map((p) => `${p.field}: ${p.message}`).join('; '), {
+      details: { fields: list },
+    });
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(
+    code: Extract<
+      ErrorCode,
+      | 'NOT_FOUND'
+      | 'ROUTER_NOT_FOUND'
+      | 'DEVICE_NOT_FOUND'
+      | 'SESSION_NOT_FOUND'
+      | 'ENTRY_NOT_FOUND'
+      | 'USER_NOT_FOUND'
+    >,
+    message: string,
+  ) {
+    super(code, message);
+  }
+}
+
+export class ConflictError extends AppError {
+  constructor(
+    code: Extract<ErrorCode, 'EMAIL_TAKEN' | 'ROUTER_ALREADY_CLAIMED' | 'CONFLICT'>,
+    message: string,
+  ) {
+    super(code, message);
+  }
+}
+
+export class UnauthorizedError extends AppError {
+  constructor(
+    code: Extract<ErrorCode, 'UNAUTHENTICATED' | 'INVALID_CREDENTIALS'> = 'UNAUTHENTICATED',
+    message = 'Authentication required',
+  ) {
+    super(code, message);
+  }
+}
+
+export class ForbiddenError extends AppError {
+  constructor(code: Extract<ErrorCode, 'FORBIDDEN' | 'CSRF_REJECTED'>, message: string) {
+    super(code, message);
+  }
+}
+
+export class TooManyRequestsError extends AppError {
+  constructor(
+    code: Extract<ErrorCode, 'TOO_MANY_ATTEMPTS' | 'RATE_LIMITED'>,
+    message: string,
+    retryAfterSeconds: number,
+  ) {
+    super(code, message, { retryAfterSeconds, details: { retryAfterSeconds } });
+  }
+}
+
+/** The database could not be reached or refused the connection. */
+export class DatabaseUnavailableError extends AppError {
+  constructor(cause: unknown) {
+    super('DATABASE_UNAVAILABLE', 'The database is unavailable; try again shortly', { cause });
+  }
+}
