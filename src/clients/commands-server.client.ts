@@ -1,0 +1,312 @@
+import {
+  encodePathSegment,
+  kRequest,
+  type CommandsServerHttp,
+  type CommandsServerIds,
+  type RequestSpec,
+} from './commands-server.http.js';
+import {
+  anything,
+  blockedData,
+  deviceUsageData,
+  ipList,
+  messageObject,
+  rateData,
+  scanData,
+  sentence,
+  ssidData,
+  startSessionData,
+  usageData,
+  wifiStatusData,
+  type BlockedDevice,
+  type DeviceUsage,
+  type ScannedDevice,
+  type StartSessionResult,
+  type UsageEntry,
+} from './commands-server.schemas.js';
+
+export { CommandsServerHttp } from './commands-server.http.js';
+export type {
+  CommandsServerCallOutcome,
+  CommandsServerHttpOptions,
+  CommandsServerIds,
+} from './commands-server.http.js';
+export { CommandsServerError } from './commands-server.errors.js';
+export type {
+  CommandsServerErrorDetails,
+  CommandsServerFailure,
+} from './commands-server.errors.js';
+export type {
+  BlockedDevice,
+  DeviceUsage,
+  ScannedDevice,
+  StartSessionResult,
+  UsageEntry,
+} from './commands-server.schemas.js';
+
+/** The two router-side lists (contract §1.2.5). */
+export type ListName = 'whitelist' | 'blacklist';
+/** Usage windows; `week` and `month` are `last-week` / `last-month` in the monitor paths. */
+export type UsagePeriod = 'current' | 'week' | 'month';
+
+const USAGE_PATHS = {
+  current: '/api/monitor/current',
+  week: '/api/monitor/last-week',
+  month: '/api/monitor/last-month',
+} as const satisfies Record<UsagePeriod, string>;
+
+/**
+ * Only these two names may become a path segment; the union type is not enough once
+ * a value comes from outside TypeScript.
+ */
+function listRoot(list: ListName): string {
+  switch (list) {
+    case 'whitelist':
+      return '/api/whitelist';
+    case 'blacklist':
+      return '/api/blacklist';
+    default:
+      throw new TypeError(`Unknown list ${String(list)}`);
+  }
+}
+
+function usagePath(period: UsagePeriod): string {
+  if (!Object.hasOwn(USAGE_PATHS, period)) {
+    throw new TypeError(`Unknown usage period ${String(period)}`);
+  }
+  return USAGE_PATHS[period];
+}
+
+/**
+ * One Commands-Server operation per method, for the `sessionId` and `routerId` of the
+ * operation under way (SPEC §7). Cheap to construct; all of them share one
+ * {@link CommandsServerHttp}. Every method resolves with validated data or rejects
+ * with a `CommandsServerError`; a list name or period outside its union (possible only
+ * from untyped callers) throws a TypeError synchronously, before any request.
+ */
+export class CommandsServerClient {
+  private readonly ids: CommandsServerIds;
+
+  constructor(
+    private readonly http: CommandsServerHttp,
+    ids: CommandsServerIds,
+  ) {
+    this.ids = { sessionId: ids.sessionId, routerId: ids.routerId };
+  }
+
+  /**
+   * `POST /api/session/start`. Uses the scan deadline: a first start runs many SSH
+   * round trips plus a 4 s sleep. A failed start leaves the session active upstream,
+   * so the next start gets `SESSION_ALREADY_ACTIVE` (`err.isSessionAlreadyActive`),
+   * which does not mean this router was set up.
+   */
+  startSession(options: { restart?: boolean } = {}): Promise<StartSessionResult> {
+    // `restart` is judged by truthiness upstream (even "false" counts), so only send it when set.
+    const body = options.restart === true ? { restart: true } : {};
+    return this.call({
+      operation: 'session.start',
+      method: 'POST',
+      path: '/api/session/start',
+      body,
+      slow: true,
+      acceptAny2xx: true,
+      validate: startSessionData,
+    });
+  }
+
+  /** `POST /api/session/end`. Not idempotent: a second end is a 401 `SESSION_INVALID`. */
+  async endSession(): Promise<void> {
+    await this.call({
+      operation: 'session.end',
+      method: 'POST',
+      path: '/api/session/end',
+      validate: messageObject,
+    });
+  }
+
+  /**
+   * `POST /api/session/refresh`. The handler reads sessionId from the JSON body only
+   * (contract #9), which the transport always fills. It always fails on the real server
+   * (500 `SESSION_REFRESH_ERROR`); kept so callers can see that for themselves.
+   */
+  async refreshSession(): Promise<void> {
+    await this.call({
+      operation: 'session.refresh',
+      method: 'POST',
+      path: '/api/session/refresh',
+      body: { sessionId: this.ids.sessionId },
+      validate: anything,
+    });
+  }
+
+  /** `GET /api/network/scan` with the scan deadline (0.5–5.5 s per device upstream). */
+  scan(): Promise<ScannedDevice[]> {
+    return this.call({
+      operation: 'network.scan',
+      method: 'GET',
+      path: '/api/network/scan',
+      slow: true,
+      validate: scanData,
+    });
+  }
+
+  /** `GET /api/network/blocked`: MACs blocked by firewall rule, `ip` `"N/A"` if unknown. */
+  blocked(): Promise<BlockedDevice[]> {
+    return this.call({
+      operation: 'network.blocked',
+      method: 'GET',
+      path: '/api/network/blocked',
+      validate: blockedData,
+    });
+  }
+
+  /** `POST /api/network/block`. The IP reaches a root shell unchecked: validate it first. */
+  block(ip: string): Promise<string> {
+    return this.mutate('network.block', '/api/network/block', { ip });
+  }
+
+  /** `POST /api/network/unblock`. Same caveat as {@link block}. */
+  unblock(ip: string): Promise<string> {
+    return this.mutate('network.unblock', '/api/network/unblock', { ip });
+  }
+
+  /** `GET /api/{list}/`, always with the trailing slash: without it Werkzeug answers 308. */
+  getList(list: ListName): Promise<string[]> {
+    return this.call({
+      operation: `${list}.list`,
+      method: 'GET',
+      path: `${listRoot(list)}/`,
+      validate: ipList,
+    });
+  }
+
+  /** `POST /api/{list}/add`; "already in" is also a 200 sentence. */
+  addToList(list: ListName, ip: string): Promise<string> {
+    return this.mutate(`${list}.add`, `${listRoot(list)}/add`, { ip });
+  }
+
+  /** `POST /api/{list}/remove`; "not in" is also a 200 sentence. */
+  removeFromList(list: ListName, ip: string): Promise<string> {
+    return this.mutate(`${list}.remove`, `${listRoot(list)}/remove`, { ip });
+  }
+
+  /** `POST /api/{list}/limit-rate` with the rate in Mbps. */
+  setLimitedRate(list: ListName, mbps: number): Promise<{ rateMbps: number }> {
+    return this.call({
+      operation: `${list}.limitRate`,
+      method: 'POST',
+      path: `${listRoot(list)}/limit-rate`,
+      body: { rate: mbps },
+      validate: rateData,
+    });
+  }
+
+  /** `POST /api/{list}/full-rate` with the rate in Mbps. */
+  setFullRate(list: ListName, mbps: number): Promise<{ rateMbps: number }> {
+    return this.call({
+      operation: `${list}.fullRate`,
+      method: 'POST',
+      path: `${listRoot(list)}/full-rate`,
+      body: { rate: mbps },
+      validate: rateData,
+    });
+  }
+
+  /** `POST /api/{list}/mode`: activates the mode (and tears down the other one). */
+  activateMode(list: ListName): Promise<string> {
+    return this.mutate(`${list}.activateMode`, `${listRoot(list)}/mode`, {});
+  }
+
+  /**
+   * `DELETE /api/{list}/mode`. Upstream this deactivates whichever mode is active,
+   * not only `list`'s (contract §1.2.5).
+   */
+  deactivateMode(list: ListName): Promise<string> {
+    return this.call({
+      operation: `${list}.deactivateMode`,
+      method: 'DELETE',
+      path: `${listRoot(list)}/mode`,
+      validate: sentence,
+    });
+  }
+
+  /** `GET /api/wifi/status`. */
+  wifiStatus(): Promise<{ enabled: boolean; ssid: string; encryption: string }> {
+    return this.call({
+      operation: 'wifi.status',
+      method: 'GET',
+      path: '/api/wifi/status',
+      validate: wifiStatusData,
+    });
+  }
+
+  /** `GET /api/wifi/ssid?interface=N` (the only Wi-Fi route that honours an interface). */
+  getSsid(iface = 0): Promise<string> {
+    return this.call({
+      operation: 'wifi.getSsid',
+      method: 'GET',
+      path: '/api/wifi/ssid',
+      query: { interface: String(iface) },
+      validate: ssidData,
+    });
+  }
+
+  /** `POST /api/wifi/ssid` (interface 0). The SSID reaches a root shell: validate it first. */
+  setSsid(ssid: string): Promise<string> {
+    return this.mutate('wifi.setSsid', '/api/wifi/ssid', { ssid });
+  }
+
+  /**
+   * `POST /api/wifi/password` (interface 0). The password is never logged, and is
+   * replaced by `[REDACTED]` in any upstream message kept in the error.
+   */
+  setWifiPassword(password: string): Promise<string> {
+    return this.call({
+      operation: 'wifi.setPassword',
+      method: 'POST',
+      path: '/api/wifi/password',
+      body: { password },
+      secrets: [password],
+      validate: sentence,
+    });
+  }
+
+  /** `POST /api/wifi/enable`. */
+  enableWifi(): Promise<string> {
+    return this.mutate('wifi.enable', '/api/wifi/enable', {});
+  }
+
+  /** `GET /api/monitor/current|last-week|last-month`, sorted by total traffic upstream. */
+  usage(period: UsagePeriod): Promise<UsageEntry[]> {
+    return this.call({
+      operation: `monitor.usage.${period}`,
+      method: 'GET',
+      path: usagePath(period),
+      validate: usageData,
+    });
+  }
+
+  /**
+   * `GET /api/monitor/device/<mac>?period=`. "Not found" and "too little traffic" are
+   * 500 `COMMAND_FAILED` upstream, not 404.
+   */
+  deviceUsage(mac: string, period: UsagePeriod): Promise<DeviceUsage> {
+    usagePath(period); // same guard as usage(): refuse a period outside the union
+
+    return this.call({
+      operation: 'monitor.deviceUsage',
+      method: 'GET',
+      path: `/api/monitor/device/${encodePathSegment(mac)}`,
+      query: { period },
+      validate: deviceUsageData,
+    });
+  }
+
+  private mutate(operation: string, path: string, body: Record<string, unknown>): Promise<string> {
+    return this.call({ operation, method: 'POST', path, body, validate: sentence });
+  }
+
+  private call<T>(spec: Omit<RequestSpec<T>, 'ids'>): Promise<T> {
+    return this.http[kRequest]({ ...spec, ids: this.ids });
+  }
+}
