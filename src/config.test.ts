@@ -1,0 +1,102 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, VARIABLES } from './config.js';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      return err.problems;
+    }
+    throw err;
+  }
+  return [];
+}
+
+describe(loadConfig.name, () => {
+  it('defaults to PGlite in ./data and the simulator, on 127.0.0.1:8080', () => {
+    const sut = loadConfig({});
+    expect(sut.database).toEqual({ kind: 'pglite', dataDir: './data/pglite' });
+    expect(sut.commandsServer.url).toBeNull();
+    expect(sut.server).toMatchObject({ host: '127.0.0.1', port: 8080 });
+    expect(sut.sessions.idleTimeoutMs).toBe(7 * 24 * 3600 * 1000);
+    expect(sut.sessions.absoluteLifetimeMs).toBe(30 * 24 * 3600 * 1000);
+    expect(Object.isFrozen(sut.sessions)).toBe(true);
+  });
+
+  it('selects PostgreSQL from DATABASE_URL', () => {
+    const sut = loadConfig({
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/x',
+      DB_POOL_MAX: '3',
+    });
+    expect(sut.database).toMatchObject({
+      kind: 'postgres',
+      url: 'postgres://postgres@127.0.0.1:5432/x',
+      poolMax: 3,
+    });
+  });
+
+  it('builds the URL from the DB_* variables, escaping the password', () => {
+    const sut = loadConfig({
+      DB_USER: 'np',
+      DB_PASS: 'p@ss/w:rd',
+      DB_HOST: 'db.local',
+      DB_NAME: 'netpilot',
+    });
+    expect(sut.database.kind).toBe('postgres');
+    const url = new URL(sut.database.kind === 'postgres' ? sut.database.url : '');
+    expect(url.hostname).toBe('db.local');
+    expect(url.port).toBe('5432');
+    expect(decodeURIComponent(url.password)).toBe('p@ss/w:rd');
+    expect(url.pathname).toBe('/netpilot');
+  });
+
+  it('reports every problem at once, naming each variable and how to fix it', () => {
+    const problems = problemsOf({ PORT: 'abc', DATABASE_URL: 'not a url', LOG_LEVEL: 'loud' });
+    expect(problems).toHaveLength(3);
+    expect(problems.find((p) => p.startsWith('PORT '))).toContain('whole number');
+    expect(problems.find((p) => p.startsWith('DATABASE_URL '))).toContain('not a valid URL');
+    expect(problems.find((p) => p.startsWith('LOG_LEVEL '))).toContain('one of');
+  });
+
+  it('refuses an incomplete DB_* set and a mix with DATABASE_URL', () => {
+    expect(problemsOf({ DB_USER: 'x' })[0]).toContain('DB_HOST, DB_NAME missing');
+    expect(
+      problemsOf({ DB_USER: 'x', DB_HOST: 'h', DB_NAME: 'n', DATABASE_URL: 'postgres://h/n' })[0],
+    ).toContain('both set');
+  });
+
+  it('refuses insecure settings in production', () => {
+    const problems = problemsOf({ NODE_ENV: 'production' });
+    expect(problems.join('\n')).toContain('COMMANDS_SERVER_URL is required in production');
+    expect(problems.join('\n')).toContain('COOKIE_SECURE must be true');
+    const sut = loadConfig({
+      NODE_ENV: 'production',
+      COMMANDS_SERVER_URL: 'http://10.0.0.5:5000',
+      COOKIE_SECURE: 'true',
+    });
+    expect(sut.sessions.cookieSecure).toBe(true);
+  });
+
+  it('enforces the OWASP floor for argon2id', () => {
+    expect(problemsOf({ ARGON2_MEMORY_KIB: '1024' })[0]).toMatch(
+      /^ARGON2_MEMORY_KIB must be from 19456/,
+    );
+    expect(problemsOf({ ARGON2_TIME_COST: '1' })[0]).toMatch(/^ARGON2_TIME_COST must be from 2/);
+  });
+
+  it('accepts only bare origins in CORS_ORIGINS', () => {
+    expect(
+      loadConfig({ CORS_ORIGINS: 'https://a.example, http://localhost:5173/' }).corsOrigins,
+    ).toEqual(['https://a.example', 'http://localhost:5173']);
+    expect(problemsOf({ CORS_ORIGINS: 'https://a.example/path' })[0]).toContain('bare origin');
+  });
+
+  it('.env.example documents every variable', () => {
+    const example = readFileSync(new URL('../.env.example', import.meta.url), 'utf8');
+    for (const name of Object.keys(VARIABLES)) {
+      expect(example, name).toMatch(new RegExp(`^#? ?${name}=`, 'm'));
+    }
+  });
+});

@@ -1,0 +1,415 @@
+/**
+ * Every environment variable the server reads, declared once with its type,
+ * default and a one-line description. `loadConfig(env)` is pure: it takes a
+ * plain object (process.env in production, literals in tests), reports every
+ * problem at once with how to fix it, and returns a frozen, typed object.
+ */
+
+type Parser<T> = (raw: string) => T;
+
+interface VariableSpec<T> {
+  description: string;
+  /** Raw default, or undefined when the variable is optional. */
+  default?: string;
+  parse: Parser<T>;
+}
+
+class ParseProblem extends Error {}
+
+const integer =
+  (min: number, max: number): Parser<number> =>
+  (raw) => {
+    if (!/^-?\d+$/.test(raw.trim())) {
+      throw new ParseProblem(`must be a whole number from ${min} to ${max}, got "${raw}"`);
+    }
+    const n = Number(raw.trim());
+    if (n < min || n > max) {
+      throw new ParseProblem(`must be from ${min} to ${max}, got ${n}`);
+    }
+    return n;
+  };
+
+const boolean: Parser<boolean> = (raw) => {
+  const v = raw.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(v)) {
+    return true;
+  }
+  if (['0', 'false', 'no', 'off'].includes(v)) {
+    return false;
+  }
+  throw new ParseProblem(`must be true or false, got "${raw}"`);
+};
+
+const oneOf =
+  <const T extends string>(...values: T[]): Parser<T> =>
+  (raw) => {
+    const v = raw.trim() as T;
+    if (!values.includes(v)) {
+      throw new ParseProblem(`must be one of ${values.join(', ')}, got "${raw}"`);
+    }
+    return v;
+  };
+
+const text: Parser<string> = (raw) => raw;
+
+const url =
+  (...protocols: string[]): Parser<string> =>
+  (raw) => {
+    let parsed: URL;
+    try {
+      parsed = new URL(raw.trim());
+    } catch {
+      throw new ParseProblem(`is not a valid URL (expected ${protocols.join(' or ')}//…)`);
+    }
+    if (!protocols.includes(parsed.protocol)) {
+      throw new ParseProblem(
+        `must start with ${protocols.join(' or ')}//, got "${parsed.protocol}//"`,
+      );
+    }
+    return raw.trim();
+  };
+
+const originList: Parser<string[]> = (raw) => {
+  const list = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const origin of list) {
+    let parsed: URL;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      throw new ParseProblem(`"${origin}" is not an origin like https://app.example.com`);
+    }
+    if (parsed.origin !== origin.replace(/\/$/, '')) {
+      throw new ParseProblem(`"${origin}" must be a bare origin (scheme://host[:port]), no path`);
+    }
+  }
+  return list.map((o) => o.replace(/\/$/, ''));
+};
+
+/** The table of every variable. `.env.example` lists exactly these names. */
+export const VARIABLES = {
+  NODE_ENV: {
+    description: 'development, test or production; production refuses insecure settings',
+    default: 'development',
+    parse: oneOf('development', 'test', 'production'),
+  },
+  HOST: { description: 'interface to listen on', default: '127.0.0.1', parse: text },
+  PORT: { description: 'HTTP port to listen on', default: '8080', parse: integer(0, 65535) },
+  LOG_LEVEL: {
+    description: 'fatal, error, warn, info, debug, trace or silent',
+    default: 'info',
+    parse: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'),
+  },
+  TRUST_PROXY: {
+    description: 'trust X-Forwarded-* headers (set when behind a load balancer)',
+    default: 'false',
+    parse: boolean,
+  },
+  REQUEST_TIMEOUT_MS: {
+    description: 'longest a request may take before the server gives up on it',
+    default: '150000',
+    parse: integer(1000, 600_000),
+  },
+  DATABASE_URL: {
+    description:
+      'postgres://user:pass@host:port/db; unset (with no DB_* set) selects embedded PGlite',
+    parse: url('postgres:', 'postgresql:'),
+  },
+  DB_USER: { description: 'PostgreSQL user (alternative to DATABASE_URL)', parse: text },
+  DB_PASS: { description: 'PostgreSQL password (alternative to DATABASE_URL)', parse: text },
+  DB_HOST: { description: 'PostgreSQL host (alternative to DATABASE_URL)', parse: text },
+  DB_NAME: { description: 'PostgreSQL database (alternative to DATABASE_URL)', parse: text },
+  DB_PORT: {
+    description: 'PostgreSQL port, with the DB_* variables',
+    default: '5432',
+    parse: integer(1, 65535),
+  },
+  DB_POOL_MAX: {
+    description: 'largest number of PostgreSQL connections in the pool',
+    default: '10',
+    parse: integer(1, 500),
+  },
+  DB_STATEMENT_TIMEOUT_MS: {
+    description: 'PostgreSQL statement_timeout for every connection',
+    default: '15000',
+    parse: integer(100, 600_000),
+  },
+  PGLITE_DATA_DIR: {
+    description: 'where embedded PGlite keeps its files; memory:// keeps nothing',
+    default: './data/pglite',
+    parse: text,
+  },
+  COMMANDS_SERVER_URL: {
+    description:
+      'base URL of the Commands-Server; unset starts the in-process simulator (refused in production)',
+    parse: url('http:', 'https:'),
+  },
+  COMMANDS_SERVER_TIMEOUT_MS: {
+    description: 'timeout of one Commands-Server call',
+    default: '30000',
+    parse: integer(100, 600_000),
+  },
+  COMMANDS_SERVER_SCAN_TIMEOUT_MS: {
+    description: 'timeout of network scans and session starts (slow on real routers)',
+    default: '120000',
+    parse: integer(100, 600_000),
+  },
+  SIMULATOR_DEVICES: {
+    description: 'devices on each simulated router when the simulator runs in-process',
+    default: '12',
+    parse: integer(0, 10_000),
+  },
+  SESSION_IDLE_TIMEOUT_MINUTES: {
+    description: 'a login expires after this long without use (sliding)',
+    default: String(7 * 24 * 60),
+    parse: integer(1, 365 * 24 * 60),
+  },
+  SESSION_ABSOLUTE_LIFETIME_MINUTES: {
+    description: 'a login expires this long after it began, whatever its use',
+    default: String(30 * 24 * 60),
+    parse: integer(1, 365 * 24 * 60),
+  },
+  SESSION_SWEEP_INTERVAL_SECONDS: {
+    description: 'how often the sweeper ends Commands-Server sessions of expired or revoked logins',
+    default: '30',
+    parse: integer(1, 3600),
+  },
+  SESSION_RETENTION_DAYS: {
+    description: 'expired or revoked login rows are deleted after this many days',
+    default: '30',
+    parse: integer(1, 3650),
+  },
+  COOKIE_NAME: {
+    description: 'name of the session cookie',
+    default: 'netpilot_session',
+    parse: text,
+  },
+  COOKIE_SECURE: {
+    description: 'send the session cookie only over HTTPS (required in production)',
+    default: 'false',
+    parse: boolean,
+  },
+  CORS_ORIGINS: {
+    description: 'comma-separated browser origins allowed to call the API with credentials',
+    default: '',
+    parse: originList,
+  },
+  REDIS_URL: {
+    description: 'redis://host:port; shares login throttling between instances (memory when unset)',
+    parse: url('redis:', 'rediss:'),
+  },
+  ARGON2_MEMORY_KIB: {
+    description: 'argon2id memory cost in KiB (at least 19456, OWASP)',
+    default: '19456',
+    parse: integer(19_456, 4_194_304),
+  },
+  ARGON2_TIME_COST: {
+    description: 'argon2id iterations (at least 2, OWASP)',
+    default: '2',
+    parse: integer(2, 20),
+  },
+  LOGIN_THROTTLE_WINDOW_SECONDS: {
+    description: 'window in which failed logins are counted per IP and per account',
+    default: '900',
+    parse: integer(1, 86_400),
+  },
+  LOGIN_THROTTLE_FREE_ATTEMPTS: {
+    description: 'failed logins allowed in the window before backoff starts',
+    default: '5',
+    parse: integer(1, 1000),
+  },
+  SCAN_MIN_INTERVAL_SECONDS: {
+    description: 'shortest time between two scans of one router',
+    default: '5',
+    parse: integer(0, 3600),
+  },
+} satisfies Record<string, VariableSpec<unknown>>;
+
+type Vars = typeof VARIABLES;
+type Parsed = {
+  [K in keyof Vars]: Vars[K] extends { default: string }
+    ? ReturnType<Vars[K]['parse']>
+    : ReturnType<Vars[K]['parse']> | undefined;
+};
+
+export type DatabaseConfig =
+  | { kind: 'postgres'; url: string; poolMax: number; statementTimeoutMs: number }
+  | { kind: 'pglite'; dataDir: string };
+
+export interface Config {
+  env: 'development' | 'test' | 'production';
+  isProduction: boolean;
+  server: { host: string; port: number; trustProxy: boolean; requestTimeoutMs: number };
+  logLevel: Parsed['LOG_LEVEL'];
+  database: DatabaseConfig;
+  commandsServer: {
+    /** null: run the in-process simulator. */
+    url: string | null;
+    timeoutMs: number;
+    scanTimeoutMs: number;
+    simulatorDevices: number;
+  };
+  sessions: {
+    idleTimeoutMs: number;
+    absoluteLifetimeMs: number;
+    sweepIntervalMs: number;
+    retentionMs: number;
+    cookieName: string;
+    cookieSecure: boolean;
+  };
+  corsOrigins: string[];
+  redisUrl: string | null;
+  argon2: { memoryKib: number; timeCost: number };
+  loginThrottle: { windowMs: number; freeAttempts: number };
+  scanMinIntervalMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(
+      `Invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
+        problems.map((p) => `  - ${p}`).join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+const DB_PARTS = ['DB_USER', 'DB_PASS', 'DB_HOST', 'DB_NAME'] as const;
+
+function parseAll(env: Record<string, string | undefined>, problems: string[]): Parsed {
+  const out: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(VARIABLES) as [string, VariableSpec<unknown>][]) {
+    const raw = env[name];
+    const value = raw === undefined || raw === '' ? spec.default : raw;
+    if (value === undefined) {
+      out[name] = undefined;
+      continue;
+    }
+    try {
+      out[name] = spec.parse(value);
+    } catch (err) {
+      if (!(err instanceof ParseProblem)) {
+        throw err;
+      }
+      problems.push(`${name} ${err.message} (${spec.description}).`);
+    }
+  }
+  return out as Parsed;
+}
+
+function databaseConfig(v: Parsed, problems: string[]): DatabaseConfig {
+  const given = DB_PARTS.filter((k) => v[k] !== undefined);
+  if (v.DATABASE_URL !== undefined) {
+    if (given.length > 0) {
+      problems.push(
+        `DATABASE_URL and ${given.join(', ')} are both set: keep DATABASE_URL or the DB_* variables, not both.`,
+      );
+    }
+    return {
+      kind: 'postgres',
+      url: v.DATABASE_URL,
+      poolMax: v.DB_POOL_MAX,
+      statementTimeoutMs: v.DB_STATEMENT_TIMEOUT_MS,
+    };
+  }
+  if (given.length > 0) {
+    const missing = DB_PARTS.filter((k) => v[k] === undefined && k !== 'DB_PASS');
+    if (missing.length > 0) {
+      problems.push(
+        `${missing.join(', ')} missing: set all of DB_USER, DB_HOST, DB_NAME (and DB_PASS if needed), or unset them all to use embedded PGlite.`,
+      );
+    }
+    const u = new URL('postgres://localhost');
+    u.hostname = v.DB_HOST ?? 'localhost';
+    u.port = String(v.DB_PORT);
+    u.username = encodeURIComponent(v.DB_USER ?? '');
+    u.password = encodeURIComponent(v.DB_PASS ?? '');
+    u.pathname = `/${encodeURIComponent(v.DB_NAME ?? '')}`;
+    return {
+      kind: 'postgres',
+      url: u.toString(),
+      poolMax: v.DB_POOL_MAX,
+      statementTimeoutMs: v.DB_STATEMENT_TIMEOUT_MS,
+    };
+  }
+  return { kind: 'pglite', dataDir: v.PGLITE_DATA_DIR };
+}
+
+function productionProblems(v: Parsed): string[] {
+  const problems: string[] = [];
+  if (v.COMMANDS_SERVER_URL === undefined) {
+    problems.push(
+      'COMMANDS_SERVER_URL is required in production: the simulated Commands-Server is for development only.',
+    );
+  }
+  if (!v.COOKIE_SECURE) {
+    problems.push('COOKIE_SECURE must be true in production (session cookies only over HTTPS).');
+  }
+  return problems;
+}
+
+/** Parses and validates the environment. Throws ConfigError listing every problem. */
+export function loadConfig(env: Record<string, string | undefined>): Readonly<Config> {
+  const problems: string[] = [];
+  const v = parseAll(env, problems);
+  const database = databaseConfig(v, problems);
+  if (v.NODE_ENV === 'production') {
+    problems.push(...productionProblems(v));
+  }
+  if (v.SESSION_IDLE_TIMEOUT_MINUTES > v.SESSION_ABSOLUTE_LIFETIME_MINUTES) {
+    problems.push(
+      'SESSION_IDLE_TIMEOUT_MINUTES is longer than SESSION_ABSOLUTE_LIFETIME_MINUTES: make the idle timeout the shorter one.',
+    );
+  }
+  if (problems.length > 0) {
+    throw new ConfigError(problems);
+  }
+  const minute = 60_000;
+  const config: Config = {
+    env: v.NODE_ENV,
+    isProduction: v.NODE_ENV === 'production',
+    server: {
+      host: v.HOST,
+      port: v.PORT,
+      trustProxy: v.TRUST_PROXY,
+      requestTimeoutMs: v.REQUEST_TIMEOUT_MS,
+    },
+    logLevel: v.LOG_LEVEL,
+    database,
+    commandsServer: {
+      url: v.COMMANDS_SERVER_URL ?? null,
+      timeoutMs: v.COMMANDS_SERVER_TIMEOUT_MS,
+      scanTimeoutMs: v.COMMANDS_SERVER_SCAN_TIMEOUT_MS,
+      simulatorDevices: v.SIMULATOR_DEVICES,
+    },
+    sessions: {
+      idleTimeoutMs: v.SESSION_IDLE_TIMEOUT_MINUTES * minute,
+      absoluteLifetimeMs: v.SESSION_ABSOLUTE_LIFETIME_MINUTES * minute,
+      sweepIntervalMs: v.SESSION_SWEEP_INTERVAL_SECONDS * 1000,
+      retentionMs: v.SESSION_RETENTION_DAYS * 24 * 60 * minute,
+      cookieName: v.COOKIE_NAME,
+      cookieSecure: v.COOKIE_SECURE || v.NODE_ENV === 'production',
+    },
+    corsOrigins: v.CORS_ORIGINS,
+    redisUrl: v.REDIS_URL ?? null,
+    argon2: { memoryKib: v.ARGON2_MEMORY_KIB, timeCost: v.ARGON2_TIME_COST },
+    loginThrottle: {
+      windowMs: v.LOGIN_THROTTLE_WINDOW_SECONDS * 1000,
+      freeAttempts: v.LOGIN_THROTTLE_FREE_ATTEMPTS,
+    },
+    scanMinIntervalMs: v.SCAN_MIN_INTERVAL_SECONDS * 1000,
+  };
+  return deepFreeze(config);
+}
+
+function deepFreeze<T>(o: T): Readonly<T> {
+  if (o !== null && typeof o === 'object') {
+    for (const value of Object.values(o)) {
+      deepFreeze(value);
+    }
+    Object.freeze(o);
+  }
+  return o;
+}

@@ -1,0 +1,136 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { describeDbError, isConnectionError } from '../db/errors.js';
+import { AppError, type ErrorCode, ERROR_CODES, type FieldProblem } from '../errors.js';
+import { failure } from '../http/envelope.js';
+
+/** Fastify's own client errors, mapped to our stable codes. */
+const FASTIFY_CODES: Record<string, { code: ErrorCode; message: string }> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+    message: 'Send the body as application/json',
+  },
+  FST_ERR_CTP_BODY_TOO_LARGE: {
+    code: 'PAYLOAD_TOO_LARGE',
+    message: 'The request body is larger than 64 KiB',
+  },
+  FST_ERR_CTP_EMPTY_JSON_BODY: {
+    code: 'MALFORMED_JSON',
+    message: 'The body is empty but its content type says JSON',
+  },
+  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'MALFORMED_JSON', message: 'The body is not valid JSON' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
+    code: 'VALIDATION_FAILED',
+    message: 'Content-Length does not match the body',
+  },
+};
+
+function fieldOf(instancePath: string, missing: unknown): string {
+  const path = instancePath.replace(/^\//, '').replace(/\//g, '.');
+  if (typeof missing === 'string') {
+    return path ? `${path}.${missing}` : missing;
+  }
+  return path;
+}
+
+function validationProblems(error: FastifyError): FieldProblem[] {
+  const context = error.validationContext ?? 'body';
+  return (error.validation ?? []).map((v) => {
+    const params = v.params as Record<string, unknown> | undefined;
+    const field = fieldOf(v.instancePath, params?.missingProperty ?? params?.additionalProperty);
+    return {
+      field: field ? `${context}.${field}` : context,
+      message: v.message ?? 'is invalid',
+    };
+  });
+}
+
+function send(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  code: ErrorCode,
+  message: string,
+  details: unknown,
+) {
+  return reply
+    .status(ERROR_CODES[code])
+    .type('application/json; charset=utf-8')
+    .send(failure(request, reply, { code, message, details }));
+}
+
+/**
+ * The one error handler: our AppErrors keep their code and status; schema
+ * failures become 400 VALIDATION_FAILED naming the field; a database that cannot
+ * be reached is 503; anything else is logged and answered as a generic 500
+ * that shows no internals.
+ */
+async function errorHandlerPlugin(app: FastifyInstance) {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof AppError) {
+      if (error.isReportable) {
+        request.log.error(
+          { err: { code: error.code, message: error.message, details: error.details } },
+          'request failed',
+        );
+      } else {
+        request.log.info({ code: error.code }, 'request rejected');
+      }
+      if (error.retryAfterSeconds !== undefined) {
+        void reply.header('retry-after', String(Math.max(1, Math.ceil(error.retryAfterSeconds))));
+      }
+      return send(request, reply, error.code, error.message, error.details);
+    }
+    if (error.validation) {
+      const fields = validationProblems(error);
+      return send(
+        request,
+        reply,
+        'VALIDATION_FAILED',
+        fields.map((f) => `${f.field} ${f.message}`).join('; '),
+        { fields },
+      );
+    }
+    const known = error.code ? FASTIFY_CODES[error.code] : undefined;
+    if (known) {
+      return send(request, reply, known.code, known.message, null);
+    }
+    if (isConnectionError(error)) {
+      request.log.error({ db: describeDbError(error) }, 'database unavailable');
+      return send(
+        request,
+        reply,
+        'DATABASE_UNAVAILABLE',
+        'The database is unavailable; try again shortly',
+        null,
+      );
+    }
+    if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
+      // Another client error raised by Fastify itself (e.g. a bad header).
+      return send(request, reply, 'VALIDATION_FAILED', 'The request is invalid', null);
+    }
+    // Never log the raw error of a failed query: Drizzle puts the parameters in its message.
+    request.log.error(
+      {
+        err: {
+          type: error.name,
+          ...describeDbError(error),
+          stack: error.message.startsWith('Failed query') ? undefined : error.stack,
+        },
+      },
+      'unhandled error',
+    );
+    return send(request, reply, 'INTERNAL_ERROR', 'Internal server error', null);
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    send(
+      request,
+      reply,
+      'NOT_FOUND',
+      `No route ${request.method} ${request.url.split('?')[0]}`,
+      null,
+    ),
+  );
+}
+
+export default fp(errorHandlerPlugin, { name: 'error-handler', fastify: '5.x' });

@@ -1,0 +1,208 @@
+import { randomBytes } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryRows } from '../../src/db/client.js';
+import { dbErrorCode } from '../../src/db/errors.js';
+import { createTestDb, type TestDb } from '../helpers/test-db.js';
+
+let db: TestDb;
+
+beforeAll(async () => {
+  db = await createTestDb();
+});
+afterAll(async () => {
+  await db.destroy();
+});
+
+const uid = () => randomBytes(4).toString('hex');
+
+async function one<T>(query: ReturnType<typeof sql>): Promise<T> {
+  const rows = await queryRows<T>(db.db, query);
+  return rows[0] as T;
+}
+
+async function user(email = `u-${uid()}@example.com`) {
+  return one<{ id: string }>(
+    sql`insert into users (email, password_hash) values (${email}, 'x') returning id`,
+  );
+}
+
+async function router(routerId = `r-${uid()}`) {
+  return one<{ id: string }>(
+    sql`insert into routers (router_id, name) values (${routerId}, 'Home') returning id`,
+  );
+}
+
+async function failureCode(query: ReturnType<typeof sql>): Promise<string | null> {
+  try {
+    await db.db.execute(query);
+  } catch (err) {
+    return dbErrorCode(err);
+  }
+  return null;
+}
+
+const UNIQUE = '23505';
+const CHECK = '23514';
+const FK = '23503';
+
+describe('constraints of the data model hold in the database itself', () => {
+  it('users: email unique case-insensitively', async () => {
+    const email = `Mixed-${uid()}@Example.com`;
+    await user(email);
+    expect(
+      await failureCode(
+        sql`insert into users (email, password_hash) values (${email.toLowerCase()}, 'x')`,
+      ),
+    ).toBe(UNIQUE);
+  });
+
+  it('user_sessions: token_hash unique; rows go with their user', async () => {
+    const u = await user();
+    const hash = randomBytes(32).toString('hex');
+    const insert = sql`insert into user_sessions (user_id, token_hash, expires_at, absolute_expires_at)
+      values (${u.id}, ${hash}, now() + interval '1 day', now() + interval '2 days')`;
+    await db.db.execute(insert);
+    expect(await failureCode(insert)).toBe(UNIQUE);
+    await db.db.execute(sql`delete from users where id = ${u.id}`);
+    const left = await one<{ n: number }>(
+      sql`select count(*)::int as n from user_sessions where token_hash = ${hash}`,
+    );
+    expect(left.n).toBe(0);
+  });
+
+  it('routers: router_id unique and well-formed', async () => {
+    const id = `r-${uid()}`;
+    await router(id);
+    expect(await failureCode(sql`insert into routers (router_id, name) values (${id}, 'x')`)).toBe(
+      UNIQUE,
+    );
+    expect(
+      await failureCode(sql`insert into routers (router_id, name) values ('bad id;', 'x')`),
+    ).toBe(CHECK);
+  });
+
+  it('user_routers: one membership per (user, router) and one owner per router', async () => {
+    const [a, b, r] = [await user(), await user(), await router()];
+    await db.db.execute(
+      sql`insert into user_routers (user_id, router_id, role) values (${a.id}, ${r.id}, 'owner')`,
+    );
+    expect(
+      await failureCode(
+        sql`insert into user_routers (user_id, router_id, role) values (${a.id}, ${r.id}, 'member')`,
+      ),
+    ).toBe(UNIQUE);
+    expect(
+      await failureCode(
+        sql`insert into user_routers (user_id, router_id, role) values (${b.id}, ${r.id}, 'owner')`,
+      ),
+    ).toBe(UNIQUE);
+    await db.db.execute(
+      sql`insert into user_routers (user_id, router_id, role) values (${b.id}, ${r.id}, 'member')`,
+    );
+    expect(
+      await failureCode(
+        sql`insert into user_routers (user_id, router_id, role) values (${b.id}, gen_random_uuid(), 'member')`,
+      ),
+    ).toBe(FK);
+  });
+
+  it('user_devices: unique (router, mac), macs normalised by the type', async () => {
+    const r = await router();
+    await db.db.execute(
+      sql`insert into user_devices (router_id, mac, ip) values (${r.id}, 'AA:BB:CC:DD:EE:01', '192.168.1.2')`,
+    );
+    expect(
+      await failureCode(
+        sql`insert into user_devices (router_id, mac) values (${r.id}, 'aa-bb-cc-dd-ee-01')`,
+      ),
+    ).toBe(UNIQUE);
+    const row = await one<{ mac: string }>(
+      sql`select mac::text as mac from user_devices where router_id = ${r.id}`,
+    );
+    expect(row.mac).toBe('aa:bb:cc:dd:ee:01');
+  });
+
+  for (const table of ['user_whitelists', 'user_blacklists', 'user_blocked_devices'] as const) {
+    it(`${table}: unique (router, ip), IPv4 host addresses only`, async () => {
+      const r = await router();
+      const t = sql.identifier(table);
+      await db.db.execute(sql`insert into ${t} (router_id, ip) values (${r.id}, '192.168.1.10')`);
+      expect(
+        await failureCode(sql`insert into ${t} (router_id, ip) values (${r.id}, '192.168.1.10')`),
+      ).toBe(UNIQUE);
+      expect(await failureCode(sql`insert into ${t} (router_id, ip) values (${r.id}, '::1')`)).toBe(
+        CHECK,
+      );
+      expect(
+        await failureCode(sql`insert into ${t} (router_id, ip) values (${r.id}, '10.0.0.0/8')`),
+      ).toBe(CHECK);
+      // The same IP on another router is a different entry.
+      const other = await router();
+      await db.db.execute(
+        sql`insert into ${t} (router_id, ip) values (${other.id}, '192.168.1.10')`,
+      );
+    });
+  }
+
+  it('router_settings: one row per router, rates within 1–1000 Mbps, known modes only', async () => {
+    const r = await router();
+    await db.db.execute(sql`insert into router_settings (router_id) values (${r.id})`);
+    expect(await failureCode(sql`insert into router_settings (router_id) values (${r.id})`)).toBe(
+      UNIQUE,
+    );
+    expect(
+      await failureCode(
+        sql`update router_settings set whitelist_limited_mbps = 0 where router_id = ${r.id}`,
+      ),
+    ).toBe(CHECK);
+    expect(
+      await failureCode(
+        sql`update router_settings set blacklist_full_mbps = 1001 where router_id = ${r.id}`,
+      ),
+    ).toBe(CHECK);
+    expect(
+      await failureCode(
+        sql`update router_settings set active_mode = 'both' where router_id = ${r.id}`,
+      ),
+    ).toBe('22P02');
+  });
+
+  it('deleting a router deletes its data and keeps the audit trail', async () => {
+    const [u, r] = [await user(), await router()];
+    await db.db.execute(
+      sql`insert into user_routers (user_id, router_id, role) values (${u.id}, ${r.id}, 'owner')`,
+    );
+    await db.db.execute(
+      sql`insert into user_devices (router_id, mac) values (${r.id}, '02:00:00:00:00:01')`,
+    );
+    await db.db.execute(
+      sql`insert into user_whitelists (router_id, ip) values (${r.id}, '10.0.0.1')`,
+    );
+    await db.db.execute(sql`insert into router_settings (router_id) values (${r.id})`);
+    await db.db.execute(
+      sql`insert into audit_events (user_id, router_id, operation, outcome) values (${u.id}, ${r.id}, 'scan', 'succeeded')`,
+    );
+    await db.db.execute(sql`delete from routers where id = ${r.id}`);
+    const counts = await one<Record<string, number>>(sql`select
+      (select count(*)::int from user_routers where router_id = ${r.id}) as members,
+      (select count(*)::int from user_devices where router_id = ${r.id}) as devices,
+      (select count(*)::int from user_whitelists where router_id = ${r.id}) as whitelist,
+      (select count(*)::int from router_settings where router_id = ${r.id}) as settings,
+      (select count(*)::int from audit_events where user_id = ${u.id} and router_id is null) as audit`);
+    expect(counts).toEqual({ members: 0, devices: 0, whitelist: 0, settings: 0, audit: 1 });
+  });
+
+  it('updated_at changes on every update, even inside the inserting transaction', async () => {
+    const r = await router();
+    const before = await one<{ created_at: string; updated_at: string }>(
+      sql`select created_at::text, updated_at::text from routers where id = ${r.id}`,
+    );
+    expect(before.updated_at).toBe(before.created_at);
+    await db.db.execute(sql`update routers set name = 'Renamed' where id = ${r.id}`);
+    const after = await one<{ changed: boolean }>(
+      sql`select updated_at > created_at as changed from routers where id = ${r.id}`,
+    );
+    expect(after.changed).toBe(true);
+  });
+});
