@@ -1,22 +1,44 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import cors from '@fastify/cors';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { CommandsServerHttp } from './clients/commands-server.client.js';
+import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { DbHandle } from './db/client.js';
-import { systemClock, type Clock } from './clock.js';
+import { ErrorEnvelopeSchema } from './http/envelope.js';
 import { createLogger, genReqId } from './logger.js';
+import { Metrics } from './metrics.js';
+import authPlugin from './plugins/auth.plugin.js';
 import errorHandler from './plugins/error-handler.plugin.js';
+import metricsPlugin from './plugins/metrics.plugin.js';
 import openapi from './plugins/openapi.plugin.js';
 import securityHeaders from './plugins/security-headers.plugin.js';
+import authRoutes from './routes/auth/index.js';
 import healthRoutes from './routes/health/index.js';
+import { createServices, type Services } from './services/index.js';
+import type { ThrottleStore } from './services/login-throttle.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    services: Services;
+  }
+}
 
 /** Everything the app needs from outside; tests pass their own. */
 export interface AppDeps {
   config: Readonly<Config>;
   db: DbHandle;
-  commandsServer: { health(): Promise<unknown> };
+  commandsServer: CommandsServerHttp;
   clock?: Clock;
   /** A pino logger to use instead of the configured one (tests capture logs with it). */
   logger?: FastifyBaseLogger;
+  /** Overrides the throttle store chosen from REDIS_URL. */
+  throttleStore?: ThrottleStore;
+  /** Run the session sweeper on its interval (default true; tests drive it by hand). */
+  startSweeper?: boolean;
+  /** The metrics registry; pass the one the Commands-Server client reports into. */
+  metrics?: Metrics;
 }
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -25,7 +47,6 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config } = deps;
   const clock = deps.clock ?? systemClock;
-  void clock;
   const app = Fastify({
     loggerInstance: deps.logger ?? createLogger(config.logLevel),
     genReqId,
@@ -37,19 +58,53 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  const services = createServices({
+    config,
+    db: deps.db,
+    commandsServer: deps.commandsServer,
+    clock,
+    log: app.log,
+    ...(deps.throttleStore ? { throttleStore: deps.throttleStore } : {}),
+  });
+  app.decorate('services', services);
+  app.addHook('onClose', async () => services.close());
+  if (deps.startSweeper ?? true) {
+    app.addHook('onReady', async () => services.sweeper.start());
+  }
+
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
 
+  app.addSchema(ErrorEnvelopeSchema);
   await app.register(errorHandler);
+  await app.register(metricsPlugin, { metrics: deps.metrics ?? new Metrics(), pool: deps.db.pool });
   await app.register(securityHeaders, { hsts: config.isProduction });
+  await app.register(cors, {
+    origin: config.corsOrigins.length > 0 ? [...config.corsOrigins] : false,
+    credentials: true,
+    methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    maxAge: 600,
+  });
+  await app.register(cookie);
   await app.register(openapi);
+  await app.register(authPlugin, {
+    auth: services.auth,
+    cookieName: config.sessions.cookieName,
+    allowedOrigins: config.corsOrigins,
+  });
 
   await app.register(healthRoutes, {
     pingDatabase: () => deps.db.ping(),
     pingCommandsServer: async () => {
       await deps.commandsServer.health();
     },
+  });
+  await app.register(authRoutes, {
+    prefix: '/api/v1/auth',
+    auth: services.auth,
+    cookieName: config.sessions.cookieName,
+    cookieSecure: config.sessions.cookieSecure,
   });
 
   return app;

@@ -24,6 +24,8 @@ export const ERROR_CODES = {
   TOO_MANY_ATTEMPTS: 429,
   RATE_LIMITED: 429,
   INTERNAL_ERROR: 500,
+  /** The router applied a change but saving it failed: database and router may differ. */
+  PERSISTENCE_FAILED: 500,
   ROUTER_COMMAND_FAILED: 502,
   COMMANDS_SERVER_BAD_RESPONSE: 502,
   COMMANDS_SERVER_UNAVAILABLE: 503,

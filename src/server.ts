@@ -10,6 +10,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { createDb, type DbHandle } from './db/client.js';
 import { runMigrations } from './db/migrate.js';
 import { createLogger } from './logger.js';
+import { Metrics } from './metrics.js';
 import { startSimulator, type Simulator } from './simulator/index.js';
 
 // Values already in the environment win over the optional .env file.
@@ -64,15 +65,17 @@ async function main(): Promise<void> {
         'COMMANDS_SERVER_URL is not set: routers are SIMULATED by an in-process Commands-Server simulator. Set COMMANDS_SERVER_URL to drive real routers.',
       );
     }
+    const metrics = new Metrics();
     const commandsServer = new CommandsServerHttp({
       baseUrl: commandsServerUrl,
       timeoutMs: config.commandsServer.timeoutMs,
       scanTimeoutMs: config.commandsServer.scanTimeoutMs,
       logger: log.child({ component: 'commands-server' }),
+      onCall: metrics.observeCommandsServerCall,
     });
     cleanups.push(() => commandsServer.close());
 
-    const app = await buildApp({ config, db, commandsServer, logger: log });
+    const app = await buildApp({ config, db, commandsServer, logger: log, metrics });
     cleanups.push(() => app.close());
     await app.listen({ host: config.server.host, port: config.server.port });
 

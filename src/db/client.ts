@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import type { SQL } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
@@ -11,7 +12,11 @@ import * as schema from './schema/index.js';
 export type Schema = typeof schema;
 /** The one Drizzle interface the app uses, whichever driver is behind it. */
 export type Database = PgDatabase<PgQueryResultHKT, Schema>;
-export type Transaction = PgTransaction<PgQueryResultHKT, Schema>;
+export type Transaction = PgTransaction<
+  PgQueryResultHKT,
+  Schema,
+  ExtractTablesWithRelations<Schema>
+>;
 /** Anything a repository can run a query on: the database or an open transaction. */
 export type Executor = Database | Transaction;
 
@@ -35,9 +40,18 @@ export async function queryRows<T>(executor: Executor, query: SQL): Promise<T[]>
 
 const DRIZZLE_OPTIONS = { schema, casing: 'snake_case' } as const;
 
+function drizzleOptions(options: CreateDbOptions) {
+  const onQuery = options.onQuery;
+  return onQuery
+    ? { ...DRIZZLE_OPTIONS, logger: { logQuery: (query: string) => onQuery(query) } }
+    : DRIZZLE_OPTIONS;
+}
+
 export interface CreateDbOptions {
   /** A PGlite instance to use instead of opening one (tests load a migrated snapshot). */
   pglite?: PGlite;
+  /** Called with the SQL text of every statement Drizzle sends (tests count statements). */
+  onQuery?: (sql: string) => void;
 }
 
 /** Opens PostgreSQL (a pool) or embedded PGlite, as configured. */
@@ -58,7 +72,7 @@ export async function createDb(
     // An idle client that loses its connection emits 'error' on the pool; without a
     // listener that would crash the process. The next checkout reconnects.
     pool.on('error', () => {});
-    const db = drizzlePg({ client: pool, ...DRIZZLE_OPTIONS }) as unknown as Database;
+    const db = drizzlePg({ client: pool, ...drizzleOptions(options) }) as unknown as Database;
     return {
       db,
       kind: 'postgres',
@@ -80,7 +94,7 @@ export async function createDb(
     pglite = await PGlite.create(config.dataDir);
   }
   const instance = pglite;
-  const db = drizzlePglite({ client: instance, ...DRIZZLE_OPTIONS }) as unknown as Database;
+  const db = drizzlePglite({ client: instance, ...drizzleOptions(options) }) as unknown as Database;
   return {
     db,
     kind: 'pglite',

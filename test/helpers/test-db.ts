@@ -8,6 +8,8 @@ import { createDb, type DbHandle } from '../../src/db/client.js';
 export interface TestDb extends DbHandle {
   /** postgres://… of this file's own database (PostgreSQL only). */
   readonly url: string | null;
+  /** SQL text of every statement sent through Drizzle, in order (tests clear and count it). */
+  readonly queries: string[];
   /** Closes the connections and drops the database. */
   destroy(): Promise<void>;
 }
@@ -21,6 +23,13 @@ export const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
  */
 export async function createTestDb(options: { poolMax?: number } = {}): Promise<TestDb> {
   const adminUrl = process.env.TEST_DATABASE_URL;
+  const queries: string[] = [];
+  const onQuery = (q: string) => {
+    queries.push(q);
+    if (queries.length > 10_000) {
+      queries.splice(0, 5_000);
+    }
+  };
   if (adminUrl) {
     const template = inject('pgTemplateDb');
     const name = `np_test_${randomBytes(6).toString('hex')}`;
@@ -34,15 +43,14 @@ export async function createTestDb(options: { poolMax?: number } = {}): Promise<
     const target = new URL(adminUrl);
     target.pathname = `/${name}`;
     const url = target.toString();
-    const handle = await createDb({
-      kind: 'postgres',
-      url,
-      poolMax: options.poolMax ?? 10,
-      statementTimeoutMs: 30_000,
-    });
+    const handle = await createDb(
+      { kind: 'postgres', url, poolMax: options.poolMax ?? 10, statementTimeoutMs: 30_000 },
+      { onQuery },
+    );
     return {
       ...handle,
       url,
+      queries,
       async destroy() {
         await handle.close();
         const drop = new pg.Client({ connectionString: adminUrl });
@@ -54,8 +62,8 @@ export async function createTestDb(options: { poolMax?: number } = {}): Promise<
   }
   const dump = readFileSync(inject('pgliteDumpPath'));
   const pglite = await PGlite.create({ loadDataDir: new Blob([dump]) });
-  const handle = await createDb({ kind: 'pglite', dataDir: 'memory://' }, { pglite });
-  return { ...handle, url: null, destroy: () => handle.close() };
+  const handle = await createDb({ kind: 'pglite', dataDir: 'memory://' }, { pglite, onQuery });
+  return { ...handle, url: null, queries, destroy: () => handle.close() };
 }
 
 // Two files copying the template at the same moment can collide on its lock; retry briefly.

@@ -1,30 +1,17 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp } from '../helpers/build-app.js';
-import { createTestDb, type TestDb } from '../helpers/test-db.js';
+import { createTestContext, type TestContext } from '../helpers/build-app.js';
 
-let db: TestDb;
+let ctx: TestContext;
 let app: FastifyInstance;
-let commandsServerUp = true;
 
 beforeAll(async () => {
-  db = await createTestDb();
-  app = await buildTestApp({
-    db,
-    commandsServer: {
-      health: async () => {
-        if (!commandsServerUp) {
-          throw new Error('down');
-        }
-        return { message: 'Server is healthy' };
-      },
-    },
-  });
+  ctx = await createTestContext();
+  app = ctx.app;
 });
 
 afterAll(async () => {
-  await app.close();
-  await db.destroy();
+  await ctx.close();
 });
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -63,9 +50,9 @@ describe('the envelope and the error handler', () => {
     const up = await app.inject({ method: 'GET', url: '/ready' });
     expect(up.statusCode).toBe(200);
     expect(up.json().data).toEqual({ database: 'ok', commandsServer: 'ok' });
-    commandsServerUp = false;
+    const fault = ctx.sim.faults.inject({ match: { path: '/health' }, fault: { kind: 'drop' } });
     const csDown = await app.inject({ method: 'GET', url: '/ready' });
-    commandsServerUp = true;
+    ctx.sim.faults.remove(fault);
     expect(csDown.statusCode).toBe(200);
     expect(csDown.json().data).toEqual({ database: 'ok', commandsServer: 'unavailable' });
   });

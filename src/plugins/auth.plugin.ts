@@ -1,0 +1,110 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { ForbiddenError, UnauthorizedError } from '../errors.js';
+import type { AuthContext, AuthService } from '../services/auth.service.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The caller, on routes declared with `config: { auth: true }`. */
+    auth: AuthContext | null;
+    /** How the caller authenticated: the CSRF check applies to cookies only. */
+    authMethod: 'bearer' | 'cookie' | null;
+  }
+  interface FastifyContextConfig {
+    /** The route needs an authenticated caller. */
+    auth?: boolean;
+  }
+}
+
+export interface AuthPluginOptions {
+  auth: AuthService;
+  cookieName: string;
+  /** Origins allowed for cookie-authenticated state changes, besides the server's own. */
+  allowedOrigins: readonly string[];
+}
+
+const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+function bearerToken(request: FastifyRequest): string | null {
+  const header = request.headers.authorization;
+  if (!header) {
+    return null;
+  }
+  const m = /^Bearer[ ]+(\S+)\s*$/i.exec(header);
+  return m?.[1] ?? '';
+}
+
+function originOf(request: FastifyRequest): string | null {
+  const origin = request.headers.origin;
+  if (typeof origin === 'string' && origin !== 'null') {
+    return origin;
+  }
+  const referer = request.headers.referer;
+  if (typeof referer === 'string') {
+    try {
+      return new URL(referer).origin;
+    } catch {
+      return null;
+    }
+  }
+  return null;
+}
+
+/** The request to this server's own origin, as the browser would name it. */
+function ownOrigin(request: FastifyRequest): string {
+  return `${request.protocol}://${request.host}`;
+}
+
+/**
+ * Authenticates routes that declare `config.auth`: a bearer token, or the
+ * session cookie. Cookie-authenticated state changes must come from an allowed
+ * origin (CSRF); bearer requests need no such check, since browsers never add
+ * that header on their own.
+ */
+async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
+  const allowed = new Set(options.allowedOrigins);
+  app.decorateRequest('auth', null);
+  app.decorateRequest('authMethod', null);
+
+  app.addHook('onRequest', async (request: FastifyRequest, _reply: FastifyReply) => {
+    if (request.routeOptions.config.auth !== true) {
+      return;
+    }
+    const bearer = bearerToken(request);
+    const cookie = request.cookies[options.cookieName];
+    const token = bearer ?? cookie ?? null;
+    if (!token) {
+      throw new UnauthorizedError(
+        'UNAUTHENTICATED',
+        'Log in first: send a bearer token or the session cookie',
+      );
+    }
+    const method = bearer !== null ? 'bearer' : 'cookie';
+    if (method === 'cookie' && UNSAFE_METHODS.has(request.method)) {
+      const origin = originOf(request);
+      if (!origin || (origin !== ownOrigin(request) && !allowed.has(origin))) {
+        throw new ForbiddenError(
+          'CSRF_REJECTED',
+          'Cookie-authenticated changes must come from an allowed origin (or use a bearer token)',
+        );
+      }
+    }
+    const auth = await options.auth.authenticate(token);
+    if (!auth) {
+      // Expired, revoked or unknown: deliberately the same answer.
+      throw new UnauthorizedError('UNAUTHENTICATED', 'The session is not valid; log in again');
+    }
+    request.auth = auth;
+    request.authMethod = method;
+  });
+}
+
+export default fp(authPlugin, { name: 'auth', fastify: '5.x', dependencies: ['@fastify/cookie'] });
+
+/** The caller of a route declared with `config: { auth: true }`. */
+export function requireAuth(request: FastifyRequest): AuthContext {
+  if (!request.auth) {
+    throw new UnauthorizedError();
+  }
+  return request.auth;
+}

@@ -1,0 +1,59 @@
+import { eq, sql } from 'drizzle-orm';
+import type { Executor } from '../db/client.js';
+import { isUniqueViolation } from '../db/errors.js';
+import { users } from '../db/schema/index.js';
+import { ConflictError } from '../errors.js';
+
+export type UserRow = typeof users.$inferSelect;
+
+/** Every query on the users table. */
+export class UsersRepository {
+  constructor(private readonly db: Executor) {}
+
+  /** Inserts a user; the case-insensitive unique index decides whether the email is taken. */
+  async create(
+    email: string,
+    passwordHash: string,
+    executor: Executor = this.db,
+  ): Promise<UserRow> {
+    try {
+      const [row] = await executor.insert(users).values({ email, passwordHash }).returning();
+      return row!;
+    } catch (err) {
+      if (isUniqueViolation(err, 'users_email_lower_uq')) {
+        throw new ConflictError('EMAIL_TAKEN', 'An account with this email already exists');
+      }
+      throw err;
+    }
+  }
+
+  async findByEmail(email: string): Promise<UserRow | null> {
+    const [row] = await this.db
+      .select()
+      .from(users)
+      .where(sql`lower(${users.email}) = lower(${email})`)
+      .limit(1);
+    return row ?? null;
+  }
+
+  async findById(id: string, executor: Executor = this.db): Promise<UserRow | null> {
+    const [row] = await executor.select().from(users).where(eq(users.id, id)).limit(1);
+    return row ?? null;
+  }
+
+  /** Re-hash at login (same password, new parameters): password_changed_at stays. */
+  async updatePasswordHash(id: string, passwordHash: string): Promise<void> {
+    await this.db.update(users).set({ passwordHash }).where(eq(users.id, id));
+  }
+
+  async changePassword(id: string, passwordHash: string, at: Date, executor: Executor = this.db) {
+    await executor
+      .update(users)
+      .set({ passwordHash, passwordChangedAt: at })
+      .where(eq(users.id, id));
+  }
+
+  async setActive(id: string, isActive: boolean): Promise<void> {
+    await this.db.update(users).set({ isActive }).where(eq(users.id, id));
+  }
+}

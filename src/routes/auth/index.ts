@@ -1,0 +1,206 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { Envelope, ok } from '../../http/envelope.js';
+import { requireAuth } from '../../plugins/auth.plugin.js';
+import type { AuthService, ClientInfo } from '../../services/auth.service.js';
+import { authed, errorResponses as errors, security } from '../common.js';
+import {
+  ChangePasswordBodySchema,
+  CredentialsBodySchema,
+  LoginResultSchema,
+  MeSchema,
+  RevokedSchema,
+  SessionParamsSchema,
+  SessionSchema,
+  UserSchema,
+} from './schemas.js';
+
+export interface AuthRoutesOptions {
+  auth: AuthService;
+  cookieName: string;
+  cookieSecure: boolean;
+}
+
+export function clientInfo(request: FastifyRequest): ClientInfo {
+  const ua = request.headers['user-agent'];
+  return { ip: request.ip, userAgent: typeof ua === 'string' ? ua : null, requestId: request.id };
+}
+
+/** /api/v1/auth: registration, login and the user's sessions (SPEC §5). */
+export default async function authRoutes(fastify: FastifyInstance, options: AuthRoutesOptions) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const { auth } = options;
+
+  const setCookie = (reply: FastifyReply, token: string, expires: Date) =>
+    reply.setCookie(options.cookieName, token, {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: options.cookieSecure,
+      path: '/',
+      expires,
+    });
+  const clearCookie = (reply: FastifyReply) =>
+    reply.clearCookie(options.cookieName, {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: options.cookieSecure,
+      path: '/',
+    });
+
+  app.post(
+    '/register',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Create an account',
+        body: CredentialsBodySchema,
+        response: { 201: Envelope(UserSchema), ...errors(400, 409, 413, 415) },
+      },
+    },
+    async (request, reply) => {
+      const user = await auth.register(
+        request.body.email,
+        request.body.password,
+        clientInfo(request),
+      );
+      return reply.status(201).send(ok(request, reply, user));
+    },
+  );
+
+  app.post(
+    '/login',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Log in; answers a bearer token and sets the session cookie',
+        body: CredentialsBodySchema,
+        response: { 200: Envelope(LoginResultSchema), ...errors(400, 401, 429) },
+      },
+    },
+    async (request, reply) => {
+      const result = await auth.login(
+        request.body.email,
+        request.body.password,
+        clientInfo(request),
+      );
+      setCookie(reply, result.token, result.absoluteExpiresAt);
+      return ok(request, reply, {
+        user: result.user,
+        session: result.session,
+        token: result.token,
+      });
+    },
+  );
+
+  app.post(
+    '/logout',
+    {
+      config: authed,
+      schema: {
+        tags: ['auth'],
+        summary: 'End the current session',
+        security,
+        response: {
+          200: Envelope(Type.Object({ loggedOut: Type.Literal(true) })),
+          ...errors(401, 403),
+        },
+      },
+    },
+    async (request, reply) => {
+      await auth.logout(requireAuth(request), clientInfo(request));
+      clearCookie(reply);
+      return ok(request, reply, { loggedOut: true as const });
+    },
+  );
+
+  app.get(
+    '/me',
+    {
+      config: authed,
+      schema: {
+        tags: ['auth'],
+        summary: 'The current user and session',
+        security,
+        response: { 200: Envelope(MeSchema), ...errors(401) },
+      },
+    },
+    async (request, reply) => ok(request, reply, await auth.me(requireAuth(request))),
+  );
+
+  app.get(
+    '/sessions',
+    {
+      config: authed,
+      schema: {
+        tags: ['auth'],
+        summary: "The user's active sessions",
+        security,
+        response: { 200: Envelope(Type.Array(SessionSchema)), ...errors(401) },
+      },
+    },
+    async (request, reply) => ok(request, reply, await auth.listSessions(requireAuth(request))),
+  );
+
+  app.delete(
+    '/sessions/:sessionId',
+    {
+      config: authed,
+      schema: {
+        tags: ['auth'],
+        summary: 'Revoke one of the user’s sessions',
+        security,
+        params: SessionParamsSchema,
+        response: { 200: Envelope(RevokedSchema), ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const caller = requireAuth(request);
+      await auth.revokeSession(caller, request.params.sessionId, clientInfo(request));
+      if (request.params.sessionId === caller.sessionId) {
+        clearCookie(reply);
+      }
+      return ok(request, reply, { revoked: 1 });
+    },
+  );
+
+  app.post(
+    '/sessions/revoke-others',
+    {
+      config: authed,
+      schema: {
+        tags: ['auth'],
+        summary: 'Revoke every session but the current one',
+        security,
+        response: { 200: Envelope(RevokedSchema), ...errors(401, 403) },
+      },
+    },
+    async (request, reply) => {
+      const revoked = await auth.revokeOthers(requireAuth(request), clientInfo(request));
+      return ok(request, reply, { revoked });
+    },
+  );
+
+  app.post(
+    '/password',
+    {
+      config: authed,
+      schema: {
+        tags: ['auth'],
+        summary: 'Change the password; every other session is revoked',
+        security,
+        body: ChangePasswordBodySchema,
+        response: { 200: Envelope(RevokedSchema), ...errors(400, 401, 403) },
+      },
+    },
+    async (request, reply) => {
+      const revoked = await auth.changePassword(
+        requireAuth(request),
+        request.body.currentPassword,
+        request.body.newPassword,
+        clientInfo(request),
+      );
+      return ok(request, reply, { revoked });
+    },
+  );
+}

@@ -1,0 +1,292 @@
+import type { Clock } from '../clock.js';
+import { NotFoundError, TooManyRequestsError, UnauthorizedError } from '../errors.js';
+import type { AuditRepository } from '../repositories/audit.repository.js';
+import type { SessionRow, SessionsRepository } from '../repositories/sessions.repository.js';
+import type { UserRow, UsersRepository } from '../repositories/users.repository.js';
+import type { CommandsSessionService } from './commands-session.service.js';
+import type { LoginThrottle } from './login-throttle.js';
+import type { PasswordService } from './password.service.js';
+import { hashToken, looksLikeToken, newSessionToken, sameDigest } from './tokens.js';
+
+/** Who is calling: set on the request by the auth plugin. */
+export interface AuthContext {
+  userId: string;
+  email: string;
+  sessionId: string;
+  sessionExpiresAt: Date;
+}
+
+/** Where a request comes from, for audit events and session listings. */
+export interface ClientInfo {
+  ip: string;
+  userAgent: string | null;
+  requestId: string;
+}
+
+export interface PublicUser {
+  id: string;
+  email: string;
+  createdAt: string;
+}
+
+export interface PublicSession {
+  id: string;
+  userAgent: string | null;
+  ip: string | null;
+  createdAt: string;
+  lastSeenAt: string;
+  expiresAt: string;
+  current: boolean;
+}
+
+export interface SessionPolicy {
+  idleTimeoutMs: number;
+  absoluteLifetimeMs: number;
+}
+
+/** Finds the router to start a Commands-Server session with right after login. */
+export type FirstRouterLookup = (userId: string) => Promise<string | null>;
+
+const TOUCH_EVERY_MS = 60_000;
+
+export function publicUser(user: Pick<UserRow, 'id' | 'email' | 'createdAt'>): PublicUser {
+  return { id: user.id, email: user.email, createdAt: user.createdAt.toISOString() };
+}
+
+function publicSession(s: SessionRow, currentId: string): PublicSession {
+  return {
+    id: s.id,
+    userAgent: s.userAgent,
+    ip: s.ip,
+    createdAt: s.createdAt.toISOString(),
+    lastSeenAt: s.lastSeenAt.toISOString(),
+    expiresAt: new Date(
+      Math.min(s.expiresAt.getTime(), s.absoluteExpiresAt.getTime()),
+    ).toISOString(),
+    current: s.id === currentId,
+  };
+}
+
+/** Registration, login, sessions and password changes (SPEC §4). */
+export class AuthService {
+  constructor(
+    private readonly deps: {
+      users: UsersRepository;
+      sessions: SessionsRepository;
+      audit: AuditRepository;
+      passwords: PasswordService;
+      throttle: LoginThrottle;
+      commandsSessions: CommandsSessionService;
+      firstRouterOf: FirstRouterLookup;
+      clock: Clock;
+      policy: SessionPolicy;
+    },
+  ) {}
+
+  async register(emailInput: string, password: string, client: ClientInfo): Promise<PublicUser> {
+    const email = emailInput.trim();
+    this.deps.passwords.assertAcceptable(password, 'body.password', email);
+    const user = await this.deps.users.create(email, await this.deps.passwords.hash(password));
+    await this.audit(user.id, null, 'auth.register', 'succeeded', client);
+    return publicUser(user);
+  }
+
+  async login(emailInput: string, password: string, client: ClientInfo) {
+    const email = emailInput.trim();
+    const now = this.deps.clock.now();
+    const wait = await this.deps.throttle.retryAfterSeconds(email, client.ip, now.getTime());
+    if (wait > 0) {
+      throw new TooManyRequestsError(
+        'TOO_MANY_ATTEMPTS',
+        'Too many failed logins; try again later',
+        wait,
+      );
+    }
+    const user = await this.deps.users.findByEmail(email);
+    // Same work whether or not the email exists, so timing does not tell.
+    const valid = user
+      ? await this.deps.passwords.verify(user.passwordHash, password)
+      : (await this.deps.passwords.verifyDummy(password), false);
+    if (!user || !valid || !user.isActive) {
+      await this.deps.throttle.recordFailure(email, client.ip, now.getTime());
+      await this.audit(
+        user?.id ?? null,
+        null,
+        'auth.login',
+        'failed',
+        client,
+        'INVALID_CREDENTIALS',
+      );
+      throw new UnauthorizedError('INVALID_CREDENTIALS', 'Email or password is incorrect');
+    }
+    await this.deps.throttle.recordSuccess(email, client.ip);
+    if (this.deps.passwords.needsRehash(user.passwordHash)) {
+      await this.deps.users.updatePasswordHash(user.id, await this.deps.passwords.hash(password));
+    }
+    const token = newSessionToken();
+    const session = await this.deps.sessions.create({
+      userId: user.id,
+      tokenHash: hashToken(token),
+      expiresAt: new Date(now.getTime() + this.deps.policy.idleTimeoutMs),
+      absoluteExpiresAt: new Date(now.getTime() + this.deps.policy.absoluteLifetimeMs),
+      lastSeenAt: now,
+      userAgent: client.userAgent?.slice(0, 512) ?? null,
+      ip: client.ip,
+    });
+    await this.audit(user.id, session.id, 'auth.login', 'succeeded', client);
+    this.startCommandsSessionSoon(user.id, session.id);
+    return {
+      user: publicUser(user),
+      session: { id: session.id, expiresAt: session.expiresAt.toISOString() },
+      token,
+      absoluteExpiresAt: session.absoluteExpiresAt,
+    };
+  }
+
+  /** Best effort and in the background: the login answer never waits for the router. */
+  private startCommandsSessionSoon(userId: string, sessionId: string): void {
+    this.deps
+      .firstRouterOf(userId)
+      .then((routerId) => {
+        if (routerId) {
+          this.deps.commandsSessions.startInBackground({ sessionId, routerId });
+        }
+      })
+      .catch(() => {});
+  }
+
+  /** Resolves a bearer token to its live session; null when unknown, revoked or expired. */
+  async authenticate(token: string): Promise<AuthContext | null> {
+    if (!looksLikeToken(token)) {
+      return null;
+    }
+    const now = this.deps.clock.now();
+    const hash = hashToken(token);
+    const row = await this.deps.sessions.findLiveByTokenHash(hash, now);
+    if (!row || !sameDigest(row.tokenHash, hash)) {
+      return null;
+    }
+    let expiresAt = row.expiresAt;
+    if (now.getTime() - row.lastSeenAt.getTime() >= TOUCH_EVERY_MS) {
+      expiresAt = new Date(
+        Math.min(now.getTime() + this.deps.policy.idleTimeoutMs, row.absoluteExpiresAt.getTime()),
+      );
+      await this.deps.sessions.touch(
+        row.sessionId,
+        now,
+        expiresAt,
+        new Date(now.getTime() - TOUCH_EVERY_MS),
+      );
+    }
+    return {
+      userId: row.userId,
+      email: row.email,
+      sessionId: row.sessionId,
+      sessionExpiresAt: expiresAt,
+    };
+  }
+
+  async me(auth: AuthContext) {
+    const user = await this.deps.users.findById(auth.userId);
+    if (!user) {
+      throw new UnauthorizedError();
+    }
+    return {
+      user: publicUser(user),
+      session: { id: auth.sessionId, expiresAt: auth.sessionExpiresAt.toISOString() },
+    };
+  }
+
+  async logout(auth: AuthContext, client: ClientInfo): Promise<void> {
+    await this.revokeWhere(auth, { sessionId: auth.sessionId }, 'logout', client);
+  }
+
+  async listSessions(auth: AuthContext): Promise<PublicSession[]> {
+    const rows = await this.deps.sessions.listLiveForUser(auth.userId, this.deps.clock.now());
+    return rows.map((s) => publicSession(s, auth.sessionId));
+  }
+
+  async revokeSession(auth: AuthContext, sessionId: string, client: ClientInfo): Promise<void> {
+    const revoked = await this.revokeWhere(auth, { sessionId }, 'revoked', client);
+    if (revoked === 0) {
+      // Another user's session, an unknown id or one already ended: the same answer.
+      throw new NotFoundError('SESSION_NOT_FOUND', 'No such active session');
+    }
+  }
+
+  async revokeOthers(auth: AuthContext, client: ClientInfo): Promise<number> {
+    return this.revokeWhere(auth, { exceptSessionId: auth.sessionId }, 'revoked', client);
+  }
+
+  async changePassword(auth: AuthContext, current: string, next: string, client: ClientInfo) {
+    const user = await this.deps.users.findById(auth.userId);
+    if (!user || !(await this.deps.passwords.verify(user.passwordHash, current))) {
+      await this.audit(
+        auth.userId,
+        auth.sessionId,
+        'auth.password_change',
+        'failed',
+        client,
+        'INVALID_CREDENTIALS',
+      );
+      throw new UnauthorizedError('INVALID_CREDENTIALS', 'The current password is incorrect');
+    }
+    this.deps.passwords.assertAcceptable(next, 'body.newPassword', user.email);
+    const now = this.deps.clock.now();
+    await this.deps.users.changePassword(user.id, await this.deps.passwords.hash(next), now);
+    await this.audit(auth.userId, auth.sessionId, 'auth.password_change', 'succeeded', client);
+    return this.revokeWhere(auth, { exceptSessionId: auth.sessionId }, 'password_change', client);
+  }
+
+  private async revokeWhere(
+    auth: AuthContext,
+    where: { sessionId?: string; exceptSessionId?: string },
+    reason: 'logout' | 'revoked' | 'password_change',
+    client: ClientInfo,
+  ): Promise<number> {
+    const revoked = await this.deps.sessions.revoke(
+      { userId: auth.userId, ...where },
+      reason,
+      this.deps.clock.now(),
+    );
+    for (const s of revoked) {
+      if (s.csState === 'ending') {
+        this.deps.commandsSessions.endAndRecord(s.id, s.csRouterIds[0] ?? null);
+      }
+      await this.audit(
+        auth.userId,
+        auth.sessionId,
+        `auth.${reason === 'logout' ? 'logout' : 'session_revoke'}`,
+        'succeeded',
+        client,
+        null,
+        {
+          revokedSessionId: s.id,
+          reason,
+        },
+      );
+    }
+    return revoked.length;
+  }
+
+  private async audit(
+    userId: string | null,
+    sessionId: string | null,
+    operation: string,
+    outcome: 'succeeded' | 'failed',
+    client: ClientInfo,
+    errorCode: string | null = null,
+    params: Record<string, unknown> | null = null,
+  ): Promise<void> {
+    await this.deps.audit.insert({
+      userId,
+      sessionId,
+      operation,
+      outcome,
+      errorCode,
+      params,
+      requestId: client.requestId,
+      ip: client.ip,
+    });
+  }
+}

@@ -1,0 +1,186 @@
+import type { FastifyBaseLogger } from 'fastify';
+import {
+  CommandsServerClient,
+  CommandsServerError,
+  type CommandsServerHttp,
+} from '../clients/commands-server.client.js';
+import type { Clock } from '../clock.js';
+import type { SessionsRepository } from '../repositories/sessions.repository.js';
+
+/** The ids of one router operation: the login session (= Commands-Server sessionId) and the router. */
+export interface OperationIds {
+  sessionId: string;
+  routerId: string;
+}
+
+// The Commands-Server needs a routerId on every call, even on end, where it
+// checks only the sessionId (contract §2.2). Any non-empty value will do.
+const ANY_ROUTER = 'netpilot';
+
+/**
+ * Drives the Commands-Server session that mirrors each login (SPEC §4, contract §3).
+ *
+ * - Started with the router of the first router operation; SESSION_ALREADY_ACTIVE counts as started.
+ * - The Commands-Server prepares a router's infrastructure only on start, and a
+ *   second start while active does nothing (contract §4, lesson 2). So when a
+ *   login moves to a router its active session never prepared, the session is
+ *   ended and started again with that router.
+ * - A failed start leaves the session active there (lesson 3): we record it as
+ *   active with no prepared router, so it is ended later and re-started properly.
+ * - SESSION_INVALID on a call (the Commands-Server restarted or expired it)
+ *   means the call never ran: start again and retry once.
+ */
+export class CommandsSessionService {
+  private readonly inflight = new Map<string, Promise<void>>();
+  private readonly background = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly http: CommandsServerHttp,
+    private readonly sessions: SessionsRepository,
+    private readonly clock: Clock,
+    private readonly log: FastifyBaseLogger,
+  ) {}
+
+  client(ids: OperationIds): CommandsServerClient {
+    return new CommandsServerClient(this.http, ids);
+  }
+
+  /** Runs one Commands-Server operation inside the login's Commands-Server session. */
+  async run<T>(
+    ids: OperationIds,
+    operation: (client: CommandsServerClient) => Promise<T>,
+  ): Promise<T> {
+    await this.ensure(ids);
+    const client = this.client(ids);
+    try {
+      return await operation(client);
+    } catch (err) {
+      if (!(err instanceof CommandsServerError && err.isSessionInvalid)) {
+        throw err;
+      }
+      await this.restart(ids);
+      return operation(client);
+    }
+  }
+
+  /**
+   * After SESSION_INVALID (the Commands-Server restarted or expired the session):
+   * start it again. The rejected call never ran, so the caller may retry it once.
+   */
+  async restart(ids: OperationIds): Promise<void> {
+    this.log.info(
+      { sessionId: ids.sessionId },
+      'Commands-Server forgot the session; starting it again',
+    );
+    await this.start(ids, true);
+  }
+
+  /** Makes sure the Commands-Server session is active and has prepared this router. */
+  async ensure(ids: OperationIds): Promise<void> {
+    // One start at a time per login in this process; across instances the
+    // database row and SESSION_ALREADY_ACTIVE keep it correct.
+    const key = `${ids.sessionId}|${ids.routerId}`;
+    const running = this.inflight.get(key);
+    if (running) {
+      return running;
+    }
+    const promise = this.ensureNow(ids).finally(() => this.inflight.delete(key));
+    this.inflight.set(key, promise);
+    return promise;
+  }
+
+  private async ensureNow(ids: OperationIds): Promise<void> {
+    const state = await this.sessions.csState(ids.sessionId);
+    if (state?.csState === 'active' && state.csRouterIds.includes(ids.routerId)) {
+      return;
+    }
+    if (state?.csState === 'active') {
+      // Active, but this router was never prepared: a second start would be a no-op.
+      await this.endQuietly(ids.sessionId, ids.routerId);
+    }
+    await this.start(ids, true);
+  }
+
+  private async start(ids: OperationIds, fresh: boolean): Promise<void> {
+    const now = () => this.clock.now();
+    try {
+      await this.client(ids).startSession();
+      await this.sessions.markCsActive(ids.sessionId, ids.routerId, fresh, now());
+    } catch (err) {
+      if (err instanceof CommandsServerError && err.isSessionAlreadyActive) {
+        await this.sessions.markCsActive(ids.sessionId, ids.routerId, false, now());
+        return;
+      }
+      if (err instanceof CommandsServerError && err.failure !== 'unavailable') {
+        // The Commands-Server marks the session active before it contacts the router.
+        await this.sessions.markCsActive(ids.sessionId, null, fresh, now());
+      }
+      throw err;
+    }
+  }
+
+  /**
+   * Ends the Commands-Server session. Resolves true when it is gone (a 401 means it
+   * already was), false when the end failed and must be retried.
+   */
+  async end(sessionId: string, routerId: string | null): Promise<{ ok: boolean; error?: string }> {
+    try {
+      await this.client({ sessionId, routerId: routerId ?? ANY_ROUTER }).endSession();
+      return { ok: true };
+    } catch (err) {
+      if (err instanceof CommandsServerError && err.upstreamStatus === 401) {
+        return { ok: true };
+      }
+      const code = err instanceof CommandsServerError ? err.code : 'INTERNAL_ERROR';
+      return { ok: false, error: code };
+    }
+  }
+
+  private async endQuietly(sessionId: string, routerId: string): Promise<void> {
+    const result = await this.end(sessionId, routerId);
+    if (!result.ok) {
+      this.log.warn(
+        { sessionId, error: result.error },
+        'could not end the Commands-Server session',
+      );
+    }
+  }
+
+  /** Ends the session now if possible; the sweeper retries whatever fails. Never throws. */
+  endAndRecord(sessionId: string, routerId: string | null): void {
+    this.track(
+      this.end(sessionId, routerId).then(async (result) => {
+        const now = this.clock.now();
+        if (result.ok) {
+          await this.sessions.markCsEnded(sessionId, now);
+        } else {
+          await this.sessions.markCsEndFailed(sessionId, result.error ?? 'unknown', now);
+        }
+      }),
+    );
+  }
+
+  /** Best effort, in the background: never delays or fails the caller. */
+  startInBackground(ids: OperationIds): void {
+    this.track(this.ensure(ids));
+  }
+
+  private track(promise: Promise<unknown>): void {
+    const tracked = promise
+      .catch((err: unknown) => {
+        this.log.warn(
+          { code: err instanceof CommandsServerError ? err.code : 'INTERNAL_ERROR' },
+          'background Commands-Server session work failed',
+        );
+      })
+      .finally(() => this.background.delete(tracked));
+    this.background.add(tracked);
+  }
+
+  /** Waits for background work (used at shutdown and by tests). */
+  async drain(): Promise<void> {
+    while (this.background.size > 0) {
+      await Promise.allSettled([...this.background]);
+    }
+  }
+}
