@@ -1,3 +1,6 @@
+import type { FastifyRequest } from 'fastify';
+import type { ClientInfo } from '../services/auth.service.js';
+
 /** OpenAPI security requirement of authenticated routes: bearer token or session cookie. */
 export const security: Record<string, string[]>[] = [{ bearerAuth: [] }, { cookieAuth: [] }];
 
@@ -8,3 +11,9 @@ export function errorResponses(...statuses: number[]): Record<number, { $ref: st
 
 /** Route config of routes that need an authenticated caller. */
 export const authed = { auth: true } as const;
+
+/** Where a request comes from, for audit events and session listings. */
+export function clientInfo(request: FastifyRequest): ClientInfo {
+  const ua = request.headers['user-agent'];
+  return { ip: request.ip, userAgent: typeof ua === 'string' ? ua : null, requestId: request.id };
+}

@@ -16,6 +16,7 @@ import {
   type ThrottleStore,
 } from './login-throttle.js';
 import { PasswordService } from './password.service.js';
+import { RouterOperationRunner } from './router-operation.runner.js';
 import { SessionSweeper } from './session-sweeper.js';
 
 export interface ServiceDeps {
@@ -61,6 +62,7 @@ export function createServices(deps: ServiceDeps) {
       absoluteLifetimeMs: config.sessions.absoluteLifetimeMs,
     },
   });
+  const runner = new RouterOperationRunner({ db: db.db, routers, audit, commandsSessions, clock });
   const sweeper = new SessionSweeper(
     sessions,
     commandsSessions,
@@ -79,6 +81,7 @@ export function createServices(deps: ServiceDeps) {
     throttle,
     commandsSessions,
     auth,
+    runner,
     sweeper,
     /** Stops background work and releases what the services hold. */
     async close() {

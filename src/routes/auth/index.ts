@@ -1,10 +1,10 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { Envelope, ok } from '../../http/envelope.js';
 import { requireAuth } from '../../plugins/auth.plugin.js';
-import type { AuthService, ClientInfo } from '../../services/auth.service.js';
-import { authed, errorResponses as errors, security } from '../common.js';
+import type { AuthService } from '../../services/auth.service.js';
+import { authed, clientInfo, errorResponses as errors, security } from '../common.js';
 import {
   ChangePasswordBodySchema,
   CredentialsBodySchema,
@@ -20,11 +20,6 @@ export interface AuthRoutesOptions {
   auth: AuthService;
   cookieName: string;
   cookieSecure: boolean;
-}
-
-export function clientInfo(request: FastifyRequest): ClientInfo {
-  const ua = request.headers['user-agent'];
-  return { ip: request.ip, userAgent: typeof ua === 'string' ? ua : null, requestId: request.id };
 }
 
 /** /api/v1/auth: registration, login and the user's sessions (SPEC §5). */
