@@ -145,14 +145,7 @@ export class AuthService {
 
   /** Best effort and in the background: the login answer never waits for the router. */
   private startCommandsSessionSoon(userId: string, sessionId: string): void {
-    this.deps
-      .firstRouterOf(userId)
-      .then((routerId) => {
-        if (routerId) {
-          this.deps.commandsSessions.startInBackground({ sessionId, routerId });
-        }
-      })
-      .catch(() => {});
+    this.deps.commandsSessions.startInBackground(sessionId, () => this.deps.firstRouterOf(userId));
   }
 
   /** Resolves a bearer token to its live session; null when unknown, revoked or expired. */

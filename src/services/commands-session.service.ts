@@ -160,9 +160,18 @@ export class CommandsSessionService {
     );
   }
 
-  /** Best effort, in the background: never delays or fails the caller. */
-  startInBackground(ids: OperationIds): void {
-    this.track(this.ensure(ids));
+  /**
+   * Best effort, in the background: never delays or fails the caller. `routerOf`
+   * finds the router to start with (none: nothing to do).
+   */
+  startInBackground(sessionId: string, routerOf: () => Promise<string | null>): void {
+    this.track(
+      routerOf().then(async (routerId) => {
+        if (routerId) {
+          await this.ensure({ sessionId, routerId });
+        }
+      }),
+    );
   }
 
   private track(promise: Promise<unknown>): void {
