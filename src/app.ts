@@ -10,12 +10,17 @@ import { ErrorEnvelopeSchema } from './http/envelope.js';
 import { createLogger, genReqId } from './logger.js';
 import { Metrics } from './metrics.js';
 import authPlugin from './plugins/auth.plugin.js';
-import errorHandler from './plugins/error-handler.plugin.js';
+import errorHandler, { routingErrorOptions } from './plugins/error-handler.plugin.js';
 import metricsPlugin from './plugins/metrics.plugin.js';
 import openapi from './plugins/openapi.plugin.js';
 import securityHeaders from './plugins/security-headers.plugin.js';
 import authRoutes from './routes/auth/index.js';
+import deviceRoutes from './routes/devices/index.js';
 import healthRoutes from './routes/health/index.js';
+import routerRoutes from './routes/routers/index.js';
+import listRoutes from './routes/lists/index.js';
+import usageRoutes from './routes/usage/index.js';
+import wifiRoutes from './routes/wifi/index.js';
 import { createServices, type Services } from './services/index.js';
 import type { ThrottleStore } from './services/login-throttle.js';
 
@@ -49,6 +54,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const clock = deps.clock ?? systemClock;
   const app = Fastify({
     loggerInstance: deps.logger ?? createLogger(config.logLevel),
+    ...routingErrorOptions,
     genReqId,
     requestIdHeader: false,
     bodyLimit: BODY_LIMIT_BYTES,
@@ -106,6 +112,24 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     cookieName: config.sessions.cookieName,
     cookieSecure: config.sessions.cookieSecure,
   });
+  await app.register(routerRoutes, {
+    prefix: '/api/v1/routers',
+    routers: services.routers,
+    members: services.members,
+    activity: services.activity,
+  });
+  await app.register(deviceRoutes, {
+    prefix: '/api/v1/routers',
+    devices: services.devices,
+    blocking: services.blocking,
+  });
+  await app.register(listRoutes, {
+    prefix: '/api/v1/routers',
+    lists: services.lists,
+    settings: services.listSettings,
+  });
+  await app.register(wifiRoutes, { prefix: '/api/v1/routers', wifi: services.wifi });
+  await app.register(usageRoutes, { prefix: '/api/v1/routers', usage: services.usage });
 
   return app;
 }

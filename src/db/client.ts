@@ -1,12 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import type { SQL } from 'drizzle-orm';
-import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { drizzle as drizzlePg, NodePgSession } from 'drizzle-orm/node-postgres';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.js';
+import { isConnectionError } from './errors.js';
 import * as schema from './schema/index.js';
 
 export type Schema = typeof schema;
@@ -40,11 +41,57 @@ export async function queryRows<T>(executor: Executor, query: SQL): Promise<T[]>
 
 const DRIZZLE_OPTIONS = { schema, casing: 'snake_case' } as const;
 
+/** How much longer than statement_timeout the client waits for an answer before giving up. */
+const QUERY_TIMEOUT_MARGIN_MS = 2_000;
+
 function drizzleOptions(options: CreateDbOptions) {
   const onQuery = options.onQuery;
   return onQuery
     ? { ...DRIZZLE_OPTIONS, logger: { logQuery: (query: string) => onQuery(query) } }
     : DRIZZLE_OPTIONS;
+}
+
+/**
+ * drizzle-orm's node-postgres session (0.45) sends BEGIN outside its try/finally,
+ * so a BEGIN that fails because the connection dropped never releases its pooled
+ * client: after `max` such failures the pool has no client left and the server
+ * answers 503 forever, even once the database is back. It also hands a client
+ * whose connection broke back to the pool as if it were healthy. So each
+ * transaction runs here on a client we check out and always release, with the
+ * error when the connection is broken so that the pool discards that client.
+ */
+function releaseTransactionsSafely(db: unknown, pool: pg.Pool): void {
+  type Session = NodePgSession<Schema, ExtractTablesWithRelations<Schema>>;
+  type Args = ConstructorParameters<
+    typeof NodePgSession<Schema, ExtractTablesWithRelations<Schema>>
+  >;
+  // Internals of drizzle's session (not in its public types), read once.
+  const session = (db as { session: unknown }).session as {
+    dialect: Args[1];
+    schema: Args[2];
+    options: Args[3];
+    transaction: Session['transaction'];
+  };
+  const { dialect, schema: relational, options } = session;
+  session.transaction = async (work, config) => {
+    const client = await pool.connect();
+    let failure: unknown;
+    try {
+      const dedicated: Session = new NodePgSession(client, dialect, relational, options);
+      return await dedicated.transaction(work, config);
+    } catch (err) {
+      failure = err;
+      throw err;
+    } finally {
+      client.release(
+        isConnectionError(failure)
+          ? failure instanceof Error
+            ? failure
+            : new Error('connection error')
+          : undefined,
+      );
+    }
+  };
 }
 
 export interface CreateDbOptions {
@@ -67,12 +114,25 @@ export async function createDb(
       connectionTimeoutMillis: 5_000,
       idleTimeoutMillis: 30_000,
       statement_timeout: config.statementTimeoutMs,
+      // The server enforces statement_timeout only while it is alive: a database that
+      // hangs (or a network that drops packets) would leave a query waiting forever.
+      // This client-side limit, a little longer, turns that into an error.
+      query_timeout: config.statementTimeoutMs + QUERY_TIMEOUT_MARGIN_MS,
       application_name: 'netpilot-auth-db',
     });
     // An idle client that loses its connection emits 'error' on the pool; without a
     // listener that would crash the process. The next checkout reconnects.
     pool.on('error', () => {});
-    const db = drizzlePg({ client: pool, ...drizzleOptions(options) }) as unknown as Database;
+    // A client checked out for a transaction has no pool listener: if its connection
+    // dies while the transaction waits (on a Commands-Server call, say), its 'error'
+    // event would be unhandled and crash the process. The pending query fails with
+    // the error anyway, and the pool drops the broken client when it is released.
+    pool.on('connect', (client) => {
+      client.on('error', () => {});
+    });
+    const pgDb = drizzlePg({ client: pool, ...drizzleOptions(options) });
+    releaseTransactionsSafely(pgDb, pool);
+    const db = pgDb as unknown as Database;
     return {
       db,
       kind: 'postgres',

@@ -79,13 +79,29 @@ export function isConnectionError(err: unknown): boolean {
         msg.includes('timeout exceeded when trying to connect') ||
         msg.includes('Connection terminated') ||
         msg.includes('Client has encountered a connection error') ||
-        msg.includes('Cannot use a pool after calling end')
+        msg.includes('Cannot use a pool after calling end') ||
+        // node-postgres' query_timeout: the database did not answer at all.
+        msg.includes('Query read timeout')
       ) {
         return true;
       }
     }
   }
   return false;
+}
+
+const TIMEOUT_CODES = new Set([
+  '57014', // query_canceled: statement_timeout fired (a lock held elsewhere, an overloaded server)
+  '55P03', // lock_not_available: lock_timeout fired
+]);
+
+/**
+ * True when the database could not serve the query: unreachable, or alive but
+ * unable to answer within its timeouts. Either way the request may succeed if
+ * retried shortly, so it is answered 503 DATABASE_UNAVAILABLE, not 500.
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  return isConnectionError(err) || TIMEOUT_CODES.has(dbErrorCode(err) ?? '');
 }
 
 /** A loggable summary that never includes query parameters (they may hold hashes or secrets). */

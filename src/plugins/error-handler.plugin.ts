@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { describeDbError, isConnectionError } from '../db/errors.js';
+import { describeDbError, isDatabaseUnavailable } from '../db/errors.js';
 import { AppError, type ErrorCode, ERROR_CODES, type FieldProblem } from '../errors.js';
 import { failure } from '../http/envelope.js';
 
@@ -24,6 +24,46 @@ const FASTIFY_CODES: Record<string, { code: ErrorCode; message: string }> = {
     message: 'Content-Length does not match the body',
   },
 };
+
+/**
+ * Longest path parameter the router accepts. Fastify's default (100) is below
+ * the 128 characters a routerId may have (SPEC §6), and it would answer a
+ * valid id with a bare 414. Longer segments get the envelope's 400 below.
+ */
+export const MAX_PATH_PARAM_LENGTH = 1024;
+
+/**
+ * Errors Fastify raises while routing, before any hook or the error handler
+ * runs (a malformed percent-escape in the path, an over-long path parameter).
+ * Without this they are answered in Fastify's own format, not the envelope.
+ */
+export function answerFrameworkError(
+  error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+) {
+  void reply.header('x-request-id', request.id);
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    return send(
+      request,
+      reply,
+      'VALIDATION_FAILED',
+      `A path segment is longer than ${MAX_PATH_PARAM_LENGTH} characters`,
+      null,
+    );
+  }
+  if (error.code === 'FST_ERR_BAD_URL') {
+    return send(request, reply, 'VALIDATION_FAILED', 'The URL path is not validly encoded', null);
+  }
+  request.log.error({ err: { code: error.code, message: error.message } }, 'routing failed');
+  return send(request, reply, 'INTERNAL_ERROR', 'Internal server error', null);
+}
+
+/** Fastify constructor options that keep routing errors in the envelope: spread them into Fastify({...}). */
+export const routingErrorOptions = {
+  frameworkErrors: answerFrameworkError,
+  routerOptions: { maxParamLength: MAX_PATH_PARAM_LENGTH },
+} as const;
 
 function fieldOf(instancePath: string, missing: unknown): string {
   const path = instancePath.replace(/^\//, '').replace(/\//g, '.');
@@ -61,7 +101,7 @@ function send(
 /**
  * The one error handler: our AppErrors keep their code and status; schema
  * failures become 400 VALIDATION_FAILED naming the field; a database that cannot
- * be reached is 503; anything else is logged and answered as a generic 500
+ * be reached or does not answer in time is 503; anything else is logged and answered as a generic 500
  * that shows no internals.
  */
 async function errorHandlerPlugin(app: FastifyInstance) {
@@ -94,7 +134,7 @@ async function errorHandlerPlugin(app: FastifyInstance) {
     if (known) {
       return send(request, reply, known.code, known.message, null);
     }
-    if (isConnectionError(error)) {
+    if (isDatabaseUnavailable(error)) {
       request.log.error({ db: describeDbError(error) }, 'database unavailable');
       return send(
         request,

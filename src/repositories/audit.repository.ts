@@ -1,6 +1,6 @@
-import { and, desc, eq, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
-import { auditEvents } from '../db/schema/index.js';
+import { auditEvents, users } from '../db/schema/index.js';
 
 export type AuditOutcome = 'pending' | 'succeeded' | 'failed' | 'unknown';
 export type AuditRow = typeof auditEvents.$inferSelect;
@@ -44,37 +44,49 @@ export class AuditRepository {
     return row!.id;
   }
 
-  /** Records how a pending operation ended. */
+  /**
+   * Records how a pending operation ended. `routerId` attaches the router when it
+   * did not exist yet at the start (adding a router).
+   */
   async complete(
     id: string,
     outcome: Exclude<AuditOutcome, 'pending'>,
-    result: { errorCode?: string | null; durationMs: number },
+    result: { errorCode?: string | null; durationMs: number; routerId?: string },
     executor: Executor = this.db,
   ): Promise<void> {
     await executor
       .update(auditEvents)
-      .set({ outcome, errorCode: result.errorCode ?? null, durationMs: result.durationMs })
+      .set({
+        outcome,
+        errorCode: result.errorCode ?? null,
+        durationMs: result.durationMs,
+        ...(result.routerId === undefined ? {} : { routerId: result.routerId }),
+      })
       .where(and(eq(auditEvents.id, id), eq(auditEvents.outcome, 'pending')));
   }
 
-  /** A router's events, newest first, keyset-paginated by (created_at, id). */
+  /**
+   * A router's events with the actor's email, newest first, keyset-paginated by
+   * (created_at, id) after the event `beforeId`. The cursor is an event id, not a
+   * timestamp: created_at has microseconds that a JavaScript Date would drop, which
+   * would skip or repeat events at page boundaries. An unknown cursor gives no rows.
+   */
   async listForRouter(
     routerId: string,
     limit: number,
-    before: { createdAt: Date; id: string } | null,
-  ): Promise<AuditRow[]> {
-    const cursor = before
-      ? or(
-          lt(auditEvents.createdAt, before.createdAt),
-          and(eq(auditEvents.createdAt, before.createdAt), lt(auditEvents.id, before.id)),
-        )
+    beforeId: string | null,
+  ): Promise<(AuditRow & { userEmail: string | null })[]> {
+    const cursor = beforeId
+      ? sql`(${auditEvents.createdAt}, ${auditEvents.id}) < (select c.created_at, c.id from ${auditEvents} c where c.id = ${beforeId} and c.router_id = ${routerId})`
       : undefined;
-    return this.db
-      .select()
+    const rows = await this.db
+      .select({ event: auditEvents, userEmail: users.email })
       .from(auditEvents)
+      .leftJoin(users, eq(users.id, auditEvents.userId))
       .where(and(eq(auditEvents.routerId, routerId), cursor))
       .orderBy(desc(auditEvents.createdAt), desc(auditEvents.id))
       .limit(limit);
+    return rows.map((r) => ({ ...r.event, userEmail: r.userEmail }));
   }
 
   async listForUser(userId: string, limit = 100): Promise<AuditRow[]> {

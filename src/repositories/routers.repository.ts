@@ -1,8 +1,16 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { Executor } from '../db/client.js';
-import { routers, userRouters } from '../db/schema/index.js';
+import {
+  routerRateLimits,
+  routerSettings,
+  routers,
+  userRouters,
+  users,
+} from '../db/schema/index.js';
 
 export type RouterRow = typeof routers.$inferSelect;
+export type RouterRole = 'owner' | 'member';
 
 /** A user's access to one router. */
 export interface RouterAccess {
@@ -11,31 +19,55 @@ export interface RouterAccess {
   /** The agent's id, used by the Commands-Server. */
   routerId: string;
   name: string;
-  role: 'owner' | 'member';
+  role: RouterRole;
 }
 
-/** Queries on routers and memberships. */
+/** A router as one of its members sees it. */
+export interface RouterMembership extends RouterAccess {
+  createdAt: Date;
+  lastScanAt: Date | null;
+}
+
+/** Who holds a router id, seen by someone who wants to add it. */
+export interface RouterClaim {
+  id: string;
+  ownerId: string | null;
+  /** The caller's own role, null when not a member. */
+  callerRole: RouterRole | null;
+}
+
+export interface MemberRow {
+  userId: string;
+  email: string;
+  role: RouterRole;
+  joinedAt: Date;
+}
+
+/** Outcome of {@link RoutersRepository.claimScanSlot}. */
+export type ScanSlot = { granted: true } | { granted: false; retryAfterMs: number };
+
+const membershipColumns = {
+  id: routers.id,
+  routerId: routers.routerId,
+  name: routers.name,
+  role: userRouters.role,
+  createdAt: routers.createdAt,
+  lastScanAt: routers.lastScanAt,
+};
+
+/** Queries on routers, memberships and per-router rate limits. */
 export class RoutersRepository {
   constructor(private readonly db: Executor) {}
 
   /** The user's membership of the router with this external id, in one query; null if none. */
   async findAccess(userId: string, routerId: string): Promise<RouterAccess | null> {
-    const [row] = await this.db
-      .select({
-        id: routers.id,
-        routerId: routers.routerId,
-        name: routers.name,
-        role: userRouters.role,
-      })
-      .from(routers)
-      .innerJoin(
-        userRouters,
-        and(eq(userRouters.routerId, routers.id), eq(userRouters.userId, userId)),
-      )
-      .where(eq(routers.routerId, routerId))
-      .limit(1);
+    // Every router route runs this: prepared once (see accessQuery).
+    this.access ??= accessQuery(this.db);
+    const [row] = await this.access.execute({ userId, routerId });
     return row ?? null;
   }
+
+  private access: ReturnType<typeof accessQuery> | undefined;
 
   /** The external id of the router the user joined first, for the Commands-Server start at login. */
   async firstRouterIdOf(userId: string): Promise<string | null> {
@@ -48,4 +80,195 @@ export class RoutersRepository {
       .limit(1);
     return row?.routerId ?? null;
   }
+
+  /** Every router the user is a member of, in the order they joined. */
+  async listForUser(userId: string): Promise<RouterMembership[]> {
+    return this.db
+      .select(membershipColumns)
+      .from(userRouters)
+      .innerJoin(routers, eq(routers.id, userRouters.routerId))
+      .where(eq(userRouters.userId, userId))
+      .orderBy(asc(userRouters.createdAt), asc(routers.routerId));
+  }
+
+  /** One router of the user by external id; null when not a member. */
+  async findMembership(
+    userId: string,
+    routerId: string,
+    executor: Executor = this.db,
+  ): Promise<RouterMembership | null> {
+    const [row] = await executor
+      .select(membershipColumns)
+      .from(userRouters)
+      .innerJoin(routers, eq(routers.id, userRouters.routerId))
+      .where(and(eq(userRouters.userId, userId), eq(routers.routerId, routerId)))
+      .limit(1);
+    return row ?? null;
+  }
+
+  /** The router with this external id, its owner and the caller's role, in one query. */
+  async findClaim(userId: string, routerId: string): Promise<RouterClaim | null> {
+    const owner = alias(userRouters, 'owner');
+    const caller = alias(userRouters, 'caller');
+    const [row] = await this.db
+      .select({ id: routers.id, ownerId: owner.userId, callerRole: caller.role })
+      .from(routers)
+      .leftJoin(owner, and(eq(owner.routerId, routers.id), eq(owner.role, 'owner')))
+      .leftJoin(caller, and(eq(caller.routerId, routers.id), eq(caller.userId, userId)))
+      .where(eq(routers.routerId, routerId))
+      .limit(1);
+    return row ?? null;
+  }
+
+  /**
+   * Inserts the router unless its external id exists (the unique index decides, so
+   * concurrent adds cannot create two rows); returns routers.id either way.
+   */
+  async insertIfAbsent(routerId: string, name: string, executor: Executor): Promise<string> {
+    const [inserted] = await executor
+      .insert(routers)
+      .values({ routerId, name })
+      .onConflictDoNothing({ target: routers.routerId })
+      .returning({ id: routers.id });
+    if (inserted) {
+      return inserted.id;
+    }
+    const [existing] = await executor
+      .select({ id: routers.id })
+      .from(routers)
+      .where(eq(routers.routerId, routerId));
+    return existing!.id;
+  }
+
+  /** The router's settings row with its defaults, if it has none yet. */
+  async ensureSettings(routerUuid: string, executor: Executor): Promise<void> {
+    await executor
+      .insert(routerSettings)
+      .values({ routerId: routerUuid })
+      .onConflictDoNothing({ target: routerSettings.routerId });
+  }
+
+  /**
+   * Adds a membership. False when it conflicts with one of the unique indexes: the
+   * user is already a member, or (for `owner`) the router already has an owner.
+   */
+  async insertMember(
+    routerUuid: string,
+    userId: string,
+    role: RouterRole,
+    executor: Executor = this.db,
+  ): Promise<boolean> {
+    // No conflict target: DO NOTHING covers every unique index, including the
+    // partial one-owner-per-router index that settles concurrent claims.
+    const rows = await executor
+      .insert(userRouters)
+      .values({ routerId: routerUuid, userId, role })
+      .onConflictDoNothing()
+      .returning({ id: userRouters.id });
+    return rows.length > 0;
+  }
+
+  async roleOf(
+    routerUuid: string,
+    userId: string,
+    executor: Executor = this.db,
+  ): Promise<RouterRole | null> {
+    const [row] = await executor
+      .select({ role: userRouters.role })
+      .from(userRouters)
+      .where(and(eq(userRouters.routerId, routerUuid), eq(userRouters.userId, userId)));
+    return row?.role ?? null;
+  }
+
+  /** Members with their email, the owner first; or only `userId`'s membership. */
+  async listMembers(routerUuid: string, userId?: string): Promise<MemberRow[]> {
+    return this.db
+      .select({
+        userId: users.id,
+        email: users.email,
+        role: userRouters.role,
+        joinedAt: userRouters.createdAt,
+      })
+      .from(userRouters)
+      .innerJoin(users, eq(users.id, userRouters.userId))
+      .where(
+        and(
+          eq(userRouters.routerId, routerUuid),
+          userId === undefined ? undefined : eq(userRouters.userId, userId),
+        ),
+      )
+      .orderBy(sql`${userRouters.role} = 'owner' desc`, asc(userRouters.createdAt));
+  }
+
+  /** Removes a membership; false when there was none. */
+  async deleteMember(routerUuid: string, userId: string, executor: Executor): Promise<boolean> {
+    const rows = await executor
+      .delete(userRouters)
+      .where(and(eq(userRouters.routerId, routerUuid), eq(userRouters.userId, userId)))
+      .returning({ id: userRouters.id });
+    return rows.length > 0;
+  }
+
+  async rename(routerUuid: string, name: string, executor: Executor): Promise<void> {
+    await executor.update(routers).set({ name }).where(eq(routers.id, routerUuid));
+  }
+
+  /** Deletes the router; memberships, devices, lists and settings go by ON DELETE CASCADE. */
+  async delete(routerUuid: string, executor: Executor): Promise<void> {
+    await executor.delete(routers).where(eq(routers.id, routerUuid));
+  }
+
+  async setLastScanAt(routerUuid: string, at: Date, executor: Executor): Promise<void> {
+    await executor.update(routers).set({ lastScanAt: at }).where(eq(routers.id, routerUuid));
+  }
+
+  /**
+   * Claims the router's scan slot: one atomic upsert that succeeds only when the
+   * previous scan started at least `minIntervalMs` before `now`, so the limit holds
+   * across server instances. When refused, says how long to wait.
+   */
+  async claimScanSlot(routerUuid: string, now: Date, minIntervalMs: number): Promise<ScanSlot> {
+    const threshold = new Date(now.getTime() - minIntervalMs);
+    const claimed = await this.db
+      .insert(routerRateLimits)
+      .values({ routerId: routerUuid, scanRequestedAt: now })
+      .onConflictDoUpdate({
+        target: routerRateLimits.routerId,
+        set: { scanRequestedAt: now },
+        setWhere: sql`${routerRateLimits.scanRequestedAt} <= ${threshold.toISOString()}::timestamptz`,
+      })
+      .returning({ id: routerRateLimits.id });
+    if (claimed.length > 0) {
+      return { granted: true };
+    }
+    const [row] = await this.db
+      .select({ at: routerRateLimits.scanRequestedAt })
+      .from(routerRateLimits)
+      .where(eq(routerRateLimits.routerId, routerUuid));
+    const last = row?.at.getTime() ?? now.getTime();
+    return { granted: false, retryAfterMs: Math.max(1, last + minIntervalMs - now.getTime()) };
+  }
+}
+
+/**
+ * The membership check as a prepared statement: Drizzle builds its SQL once instead
+ * of on every request, and on PostgreSQL the named statement is parsed and planned
+ * once per connection.
+ */
+function accessQuery(db: Executor) {
+  return db
+    .select({
+      id: routers.id,
+      routerId: routers.routerId,
+      name: routers.name,
+      role: userRouters.role,
+    })
+    .from(routers)
+    .innerJoin(
+      userRouters,
+      and(eq(userRouters.routerId, routers.id), eq(userRouters.userId, sql.placeholder('userId'))),
+    )
+    .where(eq(routers.routerId, sql.placeholder('routerId')))
+    .limit(1)
+    .prepare('routers_find_access');
 }

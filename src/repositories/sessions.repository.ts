@@ -1,5 +1,5 @@
 import { and, desc, eq, gt, isNull, lt, ne, or, sql } from 'drizzle-orm';
-import { queryRows, type Executor } from '../db/client.js';
+import { queryRows, type Executor, type Transaction } from '../db/client.js';
 import { userSessions, users } from '../db/schema/index.js';
 
 export type SessionRow = typeof userSessions.$inferSelect;
@@ -35,6 +35,15 @@ export type RevokeReason = 'logout' | 'revoked' | 'password_change' | 'deactivat
 export class SessionsRepository {
   constructor(private readonly db: Executor) {}
 
+  /**
+   * Runs `work` in one transaction (a savepoint when this repository already runs
+   * in one). Logins, logouts and password changes write sessions, users and audit
+   * events together: all of them or, when anything fails, none.
+   */
+  transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    return (this.db as Transaction).transaction(work);
+  }
+
   async create(session: NewSession, executor: Executor = this.db): Promise<SessionRow> {
     const [row] = await executor.insert(userSessions).values(session).returning();
     return row!;
@@ -42,31 +51,14 @@ export class SessionsRepository {
 
   /** A live session and its active user, by token hash; null if revoked, expired or unknown. */
   async findLiveByTokenHash(tokenHash: string, now: Date): Promise<AuthenticatedRow | null> {
-    const [row] = await this.db
-      .select({
-        sessionId: userSessions.id,
-        tokenHash: userSessions.tokenHash,
-        expiresAt: userSessions.expiresAt,
-        absoluteExpiresAt: userSessions.absoluteExpiresAt,
-        lastSeenAt: userSessions.lastSeenAt,
-        userId: users.id,
-        email: users.email,
-        passwordChangedAt: users.passwordChangedAt,
-      })
-      .from(userSessions)
-      .innerJoin(users, eq(users.id, userSessions.userId))
-      .where(
-        and(
-          eq(userSessions.tokenHash, tokenHash),
-          isNull(userSessions.revokedAt),
-          gt(userSessions.expiresAt, now),
-          gt(userSessions.absoluteExpiresAt, now),
-          eq(users.isActive, true),
-        ),
-      )
-      .limit(1);
+    // Every authenticated request runs this: prepared once (see liveSessionQuery).
+    this.liveSession ??= liveSessionQuery(this.db);
+    // Placeholders skip the column's encoder: pass what it would send (ISO 8601).
+    const [row] = await this.liveSession.execute({ tokenHash, now: now.toISOString() });
     return row ?? null;
   }
+
+  private liveSession: ReturnType<typeof liveSessionQuery> | undefined;
 
   /**
    * Slides the idle expiry. The WHERE clause makes it a no-op when another
@@ -134,13 +126,13 @@ export class SessionsRepository {
 
   /** Current Commands-Server state of a session. */
   async csState(id: string): Promise<Pick<SessionRow, 'csState' | 'csRouterIds'> | null> {
-    const [row] = await this.db
-      .select({ csState: userSessions.csState, csRouterIds: userSessions.csRouterIds })
-      .from(userSessions)
-      .where(eq(userSessions.id, id))
-      .limit(1);
+    // Every router operation checks it first: prepared once (see csStateQuery).
+    this.csStateOf ??= csStateQuery(this.db);
+    const [row] = await this.csStateOf.execute({ id });
     return row ?? null;
   }
+
+  private csStateOf: ReturnType<typeof csStateQuery> | undefined;
 
   /**
    * Records that the Commands-Server holds this session as active. `routerId`
@@ -240,4 +232,47 @@ export class SessionsRepository {
       .returning({ id: userSessions.id });
     return rows.length;
   }
+}
+
+/**
+ * The authentication lookup as a prepared statement: Drizzle builds its SQL once
+ * instead of on every request, and on PostgreSQL the named statement is parsed and
+ * planned once per connection (node-postgres keeps it per connection).
+ */
+function liveSessionQuery(db: Executor) {
+  const now = sql.placeholder('now');
+  return db
+    .select({
+      sessionId: userSessions.id,
+      tokenHash: userSessions.tokenHash,
+      expiresAt: userSessions.expiresAt,
+      absoluteExpiresAt: userSessions.absoluteExpiresAt,
+      lastSeenAt: userSessions.lastSeenAt,
+      userId: users.id,
+      email: users.email,
+      passwordChangedAt: users.passwordChangedAt,
+    })
+    .from(userSessions)
+    .innerJoin(users, eq(users.id, userSessions.userId))
+    .where(
+      and(
+        eq(userSessions.tokenHash, sql.placeholder('tokenHash')),
+        isNull(userSessions.revokedAt),
+        gt(userSessions.expiresAt, now),
+        gt(userSessions.absoluteExpiresAt, now),
+        eq(users.isActive, true),
+      ),
+    )
+    .limit(1)
+    .prepare('sessions_find_live_by_token_hash');
+}
+
+/** The Commands-Server state read before every router operation, prepared. */
+function csStateQuery(db: Executor) {
+  return db
+    .select({ csState: userSessions.csState, csRouterIds: userSessions.csRouterIds })
+    .from(userSessions)
+    .where(eq(userSessions.id, sql.placeholder('id')))
+    .limit(1)
+    .prepare('sessions_cs_state');
 }

@@ -1,4 +1,7 @@
+import { availableParallelism } from 'node:os';
 import type { Clock } from '../clock.js';
+import { parseEmail } from '../validation/email.js';
+import type { Executor } from '../db/client.js';
 import { NotFoundError, TooManyRequestsError, UnauthorizedError } from '../errors.js';
 import type { AuditRepository } from '../repositories/audit.repository.js';
 import type { SessionRow, SessionsRepository } from '../repositories/sessions.repository.js';
@@ -83,16 +86,31 @@ export class AuthService {
     },
   ) {}
 
+  /**
+   * argon2 runs on libuv's thread pool (4 threads), off the event loop. On a small
+   * machine those threads can still take every core, and the event loop then waits
+   * for CPU like any other thread: every other request slows down while logins
+   * pour in. At most one hash per core but one at a time keeps a core for the loop;
+   * the others wait their turn here, in order (the same wait for an unknown email).
+   */
+  private readonly argon2 = new Limiter(Math.max(1, availableParallelism() - 1));
+
   async register(emailInput: string, password: string, client: ClientInfo): Promise<PublicUser> {
-    const email = emailInput.trim();
+    const email = parseEmail(emailInput);
     this.deps.passwords.assertAcceptable(password, 'body.password', email);
-    const user = await this.deps.users.create(email, await this.deps.passwords.hash(password));
-    await this.audit(user.id, null, 'auth.register', 'succeeded', client);
+    const passwordHash = await this.argon2.run(() => this.deps.passwords.hash(password));
+    // The account and its audit event together or not at all: a register answered
+    // with an error must not leave an account behind that the retry then calls taken.
+    const user = await this.deps.sessions.transaction(async (tx) => {
+      const created = await this.deps.users.create(email, passwordHash, tx);
+      await this.audit(created.id, null, 'auth.register', 'succeeded', client, null, null, tx);
+      return created;
+    });
     return publicUser(user);
   }
 
   async login(emailInput: string, password: string, client: ClientInfo) {
-    const email = emailInput.trim();
+    const email = parseEmail(emailInput);
     const now = this.deps.clock.now();
     const wait = await this.deps.throttle.retryAfterSeconds(email, client.ip, now.getTime());
     if (wait > 0) {
@@ -104,9 +122,11 @@ export class AuthService {
     }
     const user = await this.deps.users.findByEmail(email);
     // Same work whether or not the email exists, so timing does not tell.
-    const valid = user
-      ? await this.deps.passwords.verify(user.passwordHash, password)
-      : (await this.deps.passwords.verifyDummy(password), false);
+    const valid = await this.argon2.run(async () =>
+      user
+        ? this.deps.passwords.verify(user.passwordHash, password)
+        : (await this.deps.passwords.verifyDummy(password), false),
+    );
     if (!user || !valid || !user.isActive) {
       await this.deps.throttle.recordFailure(email, client.ip, now.getTime());
       await this.audit(
@@ -121,19 +141,26 @@ export class AuthService {
     }
     await this.deps.throttle.recordSuccess(email, client.ip);
     if (this.deps.passwords.needsRehash(user.passwordHash)) {
-      await this.deps.users.updatePasswordHash(user.id, await this.deps.passwords.hash(password));
+      const rehashed = await this.argon2.run(() => this.deps.passwords.hash(password));
+      await this.deps.users.updatePasswordHash(user.id, rehashed);
     }
     const token = newSessionToken();
-    const session = await this.deps.sessions.create({
-      userId: user.id,
-      tokenHash: hashToken(token),
-      expiresAt: new Date(now.getTime() + this.deps.policy.idleTimeoutMs),
-      absoluteExpiresAt: new Date(now.getTime() + this.deps.policy.absoluteLifetimeMs),
-      lastSeenAt: now,
-      userAgent: client.userAgent?.slice(0, 512) ?? null,
-      ip: client.ip,
+    const session = await this.deps.sessions.transaction(async (tx) => {
+      const created = await this.deps.sessions.create(
+        {
+          userId: user.id,
+          tokenHash: hashToken(token),
+          expiresAt: new Date(now.getTime() + this.deps.policy.idleTimeoutMs),
+          absoluteExpiresAt: new Date(now.getTime() + this.deps.policy.absoluteLifetimeMs),
+          lastSeenAt: now,
+          userAgent: client.userAgent?.slice(0, 512) ?? null,
+          ip: client.ip,
+        },
+        tx,
+      );
+      await this.audit(user.id, created.id, 'auth.login', 'succeeded', client, null, null, tx);
+      return created;
     });
-    await this.audit(user.id, session.id, 'auth.login', 'succeeded', client);
     this.startCommandsSessionSoon(user.id, session.id);
     return {
       user: publicUser(user),
@@ -213,7 +240,10 @@ export class AuthService {
 
   async changePassword(auth: AuthContext, current: string, next: string, client: ClientInfo) {
     const user = await this.deps.users.findById(auth.userId);
-    if (!user || !(await this.deps.passwords.verify(user.passwordHash, current))) {
+    const valid = user
+      ? await this.argon2.run(() => this.deps.passwords.verify(user.passwordHash, current))
+      : false;
+    if (!user || !valid) {
       await this.audit(
         auth.userId,
         auth.sessionId,
@@ -226,26 +256,61 @@ export class AuthService {
     }
     this.deps.passwords.assertAcceptable(next, 'body.newPassword', user.email);
     const now = this.deps.clock.now();
-    await this.deps.users.changePassword(user.id, await this.deps.passwords.hash(next), now);
-    await this.audit(auth.userId, auth.sessionId, 'auth.password_change', 'succeeded', client);
-    return this.revokeWhere(auth, { exceptSessionId: auth.sessionId }, 'password_change', client);
+    const passwordHash = await this.argon2.run(() => this.deps.passwords.hash(next));
+    // One transaction: a new password with the old sessions still alive (an
+    // attacker's, perhaps) must never be the state an error leaves behind.
+    const revoked = await this.deps.sessions.transaction(async (tx) => {
+      await this.deps.users.changePassword(user.id, passwordHash, now, tx);
+      await this.audit(
+        auth.userId,
+        auth.sessionId,
+        'auth.password_change',
+        'succeeded',
+        client,
+        null,
+        null,
+        tx,
+      );
+      return this.revokeIn(
+        tx,
+        auth,
+        { exceptSessionId: auth.sessionId },
+        'password_change',
+        client,
+      );
+    });
+    this.endCommandsSessions(revoked);
+    return revoked.length;
   }
 
+  /** Revokes sessions and records why, in one transaction; then ends their Commands-Server sessions. */
   private async revokeWhere(
     auth: AuthContext,
     where: { sessionId?: string; exceptSessionId?: string },
     reason: 'logout' | 'revoked' | 'password_change',
     client: ClientInfo,
   ): Promise<number> {
+    const revoked = await this.deps.sessions.transaction((tx) =>
+      this.revokeIn(tx, auth, where, reason, client),
+    );
+    this.endCommandsSessions(revoked);
+    return revoked.length;
+  }
+
+  private async revokeIn(
+    tx: Executor,
+    auth: AuthContext,
+    where: { sessionId?: string; exceptSessionId?: string },
+    reason: 'logout' | 'revoked' | 'password_change',
+    client: ClientInfo,
+  ): Promise<SessionRow[]> {
     const revoked = await this.deps.sessions.revoke(
       { userId: auth.userId, ...where },
       reason,
       this.deps.clock.now(),
+      tx,
     );
     for (const s of revoked) {
-      if (s.csState === 'ending') {
-        this.deps.commandsSessions.endAndRecord(s.id, s.csRouterIds[0] ?? null);
-      }
       await this.audit(
         auth.userId,
         auth.sessionId,
@@ -253,13 +318,23 @@ export class AuthService {
         'succeeded',
         client,
         null,
-        {
-          revokedSessionId: s.id,
-          reason,
-        },
+        { revokedSessionId: s.id, reason },
+        tx,
       );
     }
-    return revoked.length;
+    return revoked;
+  }
+
+  /**
+   * Only after the revocation committed: ending a Commands-Server session for a
+   * revocation that then rolled back would cut off a login that is still valid.
+   */
+  private endCommandsSessions(revoked: SessionRow[]): void {
+    for (const s of revoked) {
+      if (s.csState === 'ending') {
+        this.deps.commandsSessions.endAndRecord(s.id, s.csRouterIds[0] ?? null);
+      }
+    }
   }
 
   private async audit(
@@ -270,16 +345,47 @@ export class AuthService {
     client: ClientInfo,
     errorCode: string | null = null,
     params: Record<string, unknown> | null = null,
+    executor?: Executor,
   ): Promise<void> {
-    await this.deps.audit.insert({
-      userId,
-      sessionId,
-      operation,
-      outcome,
-      errorCode,
-      params,
-      requestId: client.requestId,
-      ip: client.ip,
-    });
+    await this.deps.audit.insert(
+      {
+        userId,
+        sessionId,
+        operation,
+        outcome,
+        errorCode,
+        params,
+        requestId: client.requestId,
+        ip: client.ip,
+      },
+      executor,
+    );
+  }
+}
+
+/** Runs at most `limit` tasks at once; the others wait, first come first served. */
+class Limiter {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly limit: number) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.running < this.limit) {
+      this.running += 1;
+    } else {
+      // The finishing task hands its slot over: `running` stays as it is.
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    }
+    try {
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) {
+        next();
+      } else {
+        this.running -= 1;
+      }
+    }
   }
 }

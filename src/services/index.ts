@@ -3,21 +3,34 @@ import type { CommandsServerHttp } from '../clients/commands-server.client.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { DbHandle } from '../db/client.js';
+import { AccessListsRepository } from '../repositories/access-lists.repository.js';
 import { AuditRepository } from '../repositories/audit.repository.js';
+import { BlockedDevicesRepository } from '../repositories/blocked-devices.repository.js';
+import { DevicesRepository } from '../repositories/devices.repository.js';
+import { RouterSettingsRepository } from '../repositories/router-settings.repository.js';
 import { RoutersRepository } from '../repositories/routers.repository.js';
 import { SessionsRepository } from '../repositories/sessions.repository.js';
 import { UsersRepository } from '../repositories/users.repository.js';
+import { AccessListsService } from './access-lists.service.js';
+import { ActivityService } from './activity.service.js';
 import { AuthService } from './auth.service.js';
+import { BlockingService } from './blocking.service.js';
 import { CommandsSessionService } from './commands-session.service.js';
+import { DevicesService } from './devices.service.js';
 import {
   LoginThrottle,
   MemoryThrottleStore,
   RedisThrottleStore,
   type ThrottleStore,
 } from './login-throttle.js';
+import { ListSettingsService } from './list-settings.service.js';
 import { PasswordService } from './password.service.js';
+import { RouterMembersService } from './router-members.service.js';
 import { RouterOperationRunner } from './router-operation.runner.js';
+import { RoutersService } from './routers.service.js';
 import { SessionSweeper } from './session-sweeper.js';
+import { UsageService } from './usage.service.js';
+import { WifiService } from './wifi.service.js';
 
 export interface ServiceDeps {
   config: Readonly<Config>;
@@ -63,6 +76,29 @@ export function createServices(deps: ServiceDeps) {
     },
   });
   const runner = new RouterOperationRunner({ db: db.db, routers, audit, commandsSessions, clock });
+  const devices = new DevicesRepository(db.db);
+  const blockedDevices = new BlockedDevicesRepository(db.db);
+  const routerAdmin = {
+    routers: new RoutersService({ db: db.db, routers, audit, runner, commandsSessions, clock }),
+    members: new RouterMembersService({ db: db.db, routers, users, audit, runner }),
+    activity: new ActivityService({ audit, runner }),
+    devices: new DevicesService({
+      db: db.db,
+      runner,
+      routers,
+      devices,
+      audit,
+      clock,
+      scanMinIntervalMs: config.scanMinIntervalMs,
+    }),
+    blocking: new BlockingService({ runner, blocked: blockedDevices }),
+  };
+  const accessLists = new AccessListsRepository(db.db);
+  const routerSettings = new RouterSettingsRepository(db.db);
+  const lists = new AccessListsService({ runner, lists: accessLists });
+  const listSettings = new ListSettingsService({ runner, settings: routerSettings });
+  const wifi = new WifiService({ runner, commandsSessions });
+  const usage = new UsageService({ runner, commandsSessions });
   const sweeper = new SessionSweeper(
     sessions,
     commandsSessions,
@@ -76,12 +112,17 @@ export function createServices(deps: ServiceDeps) {
   );
 
   return {
-    repositories: { users, sessions, audit, routers },
+    repositories: { users, sessions, audit, routers, accessLists, routerSettings },
     passwords,
     throttle,
     commandsSessions,
     auth,
     runner,
+    ...routerAdmin,
+    lists,
+    listSettings,
+    wifi,
+    usage,
     sweeper,
     /** Stops background work and releases what the services hold. */
     async close() {

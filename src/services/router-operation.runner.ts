@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { CommandsServerClient } from '../clients/commands-server.client.js';
 import { CommandsServerError } from '../clients/commands-server.client.js';
 import type { Clock } from '../clock.js';
-import type { Database, Transaction } from '../db/client.js';
+import type { Database, Executor, Transaction } from '../db/client.js';
 import { AppError, ForbiddenError, NotFoundError } from '../errors.js';
 import type { AuditRepository } from '../repositories/audit.repository.js';
 import type { RouterAccess, RoutersRepository } from '../repositories/routers.repository.js';
@@ -24,6 +24,14 @@ export interface OperationSpec<R, P> {
    * mutations of one router must not reach it at the same time.
    */
   serialize?: boolean;
+  /**
+   * Decides, from the database, whether the call is still needed: returning
+   * `{ result }` answers that result with no call and no writes (audited as
+   * succeeded). With `serialize` it runs under the router's lock, so it sees what
+   * the previous operation committed; a check made before the lock could act on
+   * stale state (e.g. `DELETE /api/{list}/mode` switches off whichever mode is active).
+   */
+  precheck?: (tx: Executor) => Promise<{ result: R } | null>;
   /** The Commands-Server call. It must not touch the database. */
   call: (cs: CommandsServerClient) => Promise<R>;
   /** The writes of a success, in one transaction. */
@@ -100,11 +108,19 @@ export class RouterOperationRunner {
         if (spec.serialize) {
           return this.deps.db.transaction(async (tx) => {
             await lockRouter(tx, spec.router.id);
+            const early = spec.precheck ? await spec.precheck(tx) : null;
+            if (early) {
+              return { result: early.result, persisted: undefined };
+            }
             const result = await spec.call(commandsSessions.client(ids));
             routerChanged = true;
             const persisted = spec.persist ? await spec.persist(tx, result) : undefined;
             return { result, persisted };
           });
+        }
+        const early = spec.precheck ? await spec.precheck(this.deps.db) : null;
+        if (early) {
+          return { result: early.result, persisted: undefined };
         }
         const result = await spec.call(commandsSessions.client(ids));
         routerChanged = true;

@@ -2,6 +2,7 @@
  * One simulated OpenWrt router: its LAN, the NetPilot state file (§1.2.5), the
  * iptables chains and jumps, the uci firewall rules, Wi-Fi and the infrastructure flag.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import { hashOf } from './devices.js';
 import { floatRepr } from './python.js';
 import type { ActiveMode, RouterRates, RouterStateSnapshot, SimDevice } from './types.js';
@@ -47,6 +48,13 @@ const DEFAULT_FIREWALL_RULES = [
   'Allow-IPSec-ESP',
   'Allow-ISAKMP',
 ];
+
+/**
+ * Time between the real service's read of the state file and its write-back (an SSH
+ * round trip). It takes no lock in between (contract §3, "Races"), so concurrent list,
+ * rate and mode changes of one router lose updates; the gap keeps that true here.
+ */
+export const STATE_FILE_ROUND_TRIP_MS = 2;
 
 export function defaultStateFile(): StateFile {
   return {
@@ -97,6 +105,18 @@ export class RouterSim {
     this.infrastructureSetups += 1;
     this.chains.whitelist ??= [];
     this.chains.blacklist ??= [];
+  }
+
+  /**
+   * Runs a change of the state file as the real service does: read it, wait for the
+   * round trip, apply the change to the copy that was read and write that copy back
+   * whole. Two concurrent changes start from the same read, so one of them is lost.
+   */
+  async rewriteStateFile<T>(change: () => T): Promise<T> {
+    const read = structuredClone(this.state);
+    await delay(STATE_FILE_ROUND_TRIP_MS);
+    this.state = read;
+    return change();
   }
 
   addToList(kind: ListKind, ip: string): string {

@@ -6,4 +6,5 @@ export * from './user-devices.js';
 export * from './access-lists.js';
 export * from './user-blocked-devices.js';
 export * from './router-settings.js';
+export * from './router-rate-limits.js';
 export * from './audit-events.js';

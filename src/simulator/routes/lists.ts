@@ -22,13 +22,14 @@ export const IPV4_PATTERN = new RegExp(`^(?:${OCTET}\\.){3}${OCTET}\\n?$`);
  * connection RuntimeError (a port-manager miss) to 503 and anything else to 500; the
  * blacklist maps everything to 500 UNEXPECTED_SERVER_ERROR (§1.2.5).
  */
-function guarded(
+async function guarded(
   kind: ListKind,
   ctx: HandlerContext,
   action: (r: RouterSim) => unknown,
-): SimResponse {
+): Promise<SimResponse> {
   try {
-    return ok(action(ctx.connect()));
+    const router = ctx.connect();
+    return ok(await router.rewriteStateFile(() => action(router)));
   } catch (error) {
     if (error instanceof CommandError) {
       return commandFailed(error.message);
@@ -92,17 +93,25 @@ export function listRoutes(kind: ListKind): RouteDef[] {
     {
       method: 'POST',
       path: `/api/${kind}/add`,
-      handler: (ctx) => {
+      handler: async (ctx) => {
         const ip = listIp(ctx);
-        return typeof ip === 'string' ? ok(ctx.connect().addToList(kind, ip)) : ip;
+        if (typeof ip !== 'string') {
+          return ip;
+        }
+        const router = ctx.connect();
+        return ok(await router.rewriteStateFile(() => router.addToList(kind, ip)));
       },
     },
     {
       method: 'POST',
       path: `/api/${kind}/remove`,
-      handler: (ctx) => {
+      handler: async (ctx) => {
         const ip = listIp(ctx);
-        return typeof ip === 'string' ? ok(ctx.connect().removeFromList(kind, ip)) : ip;
+        if (typeof ip !== 'string') {
+          return ip;
+        }
+        const router = ctx.connect();
+        return ok(await router.rewriteStateFile(() => router.removeFromList(kind, ip)));
       },
     },
     rateRoute(kind, 'limited'),

@@ -1,0 +1,77 @@
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import type { Executor } from '../db/client.js';
+import { userBlockedDevices, userDevices, users } from '../db/schema/index.js';
+
+/** A device blocked through the Commands-Server's network/block. */
+export interface BlockedDeviceRow {
+  ip: string;
+  mac: string | null;
+  blockedBy: string | null;
+  blockedByEmail: string | null;
+  blockedAt: Date;
+}
+
+/** Queries on user_blocked_devices. */
+export class BlockedDevicesRepository {
+  constructor(private readonly db: Executor) {}
+
+  /**
+   * Records a block. The MAC is the one of the known device with this IP (the most
+   * recently seen, if the IP moved between devices), null when none is known.
+   * Blocking a blocked IP again keeps who blocked it first and when, and fills in
+   * the MAC if it was unknown.
+   */
+  async upsert(
+    routerUuid: string,
+    ip: string,
+    blockedBy: string,
+    executor: Executor,
+  ): Promise<BlockedDeviceRow> {
+    const knownMac = sql`(select d.mac from ${userDevices} d
+      where d.router_id = ${routerUuid} and d.ip = ${ip}::inet
+      order by d.last_seen desc limit 1)`;
+    const [row] = await executor
+      .insert(userBlockedDevices)
+      .values({ routerId: routerUuid, ip, mac: knownMac, blockedBy })
+      .onConflictDoUpdate({
+        target: [userBlockedDevices.routerId, userBlockedDevices.ip],
+        set: { mac: sql`coalesce(excluded.mac, ${userBlockedDevices.mac})` },
+      })
+      .returning();
+    const [who] = row?.blockedBy
+      ? await executor.select({ email: users.email }).from(users).where(eq(users.id, row.blockedBy))
+      : [];
+    return {
+      ip: row!.ip,
+      mac: row!.mac,
+      blockedBy: row!.blockedBy,
+      blockedByEmail: who?.email ?? null,
+      blockedAt: row!.createdAt,
+    };
+  }
+
+  /** Removes the block row of this IP; false when there was none. */
+  async delete(routerUuid: string, ip: string, executor: Executor): Promise<boolean> {
+    const rows = await executor
+      .delete(userBlockedDevices)
+      .where(and(eq(userBlockedDevices.routerId, routerUuid), eq(userBlockedDevices.ip, ip)))
+      .returning({ id: userBlockedDevices.id });
+    return rows.length > 0;
+  }
+
+  /** The router's blocked devices, newest block first. */
+  async list(routerUuid: string): Promise<BlockedDeviceRow[]> {
+    return this.db
+      .select({
+        ip: userBlockedDevices.ip,
+        mac: userBlockedDevices.mac,
+        blockedBy: userBlockedDevices.blockedBy,
+        blockedByEmail: users.email,
+        blockedAt: userBlockedDevices.createdAt,
+      })
+      .from(userBlockedDevices)
+      .leftJoin(users, eq(users.id, userBlockedDevices.blockedBy))
+      .where(eq(userBlockedDevices.routerId, routerUuid))
+      .orderBy(desc(userBlockedDevices.createdAt), asc(userBlockedDevices.ip));
+  }
+}

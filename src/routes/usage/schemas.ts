@@ -1,0 +1,64 @@
+import { Type, type Static } from 'typebox';
+import { ROUTER_ID_PATTERN } from '../../validation/router-input.js';
+
+const RouterId = Type.String({
+  pattern: ROUTER_ID_PATTERN,
+  description: "The router's agent id: 1-128 of [A-Za-z0-9_.-]",
+});
+
+export const UsageParamsSchema = Type.Object({ routerId: RouterId });
+export type UsageParams = Static<typeof UsageParamsSchema>;
+
+export const DeviceUsageParamsSchema = Type.Object({
+  routerId: RouterId,
+  mac: Type.String({
+    maxLength: 32,
+    description: 'MAC address (aa:bb:cc:dd:ee:ff, aa-bb-…, or aabbccddeeff; any case)',
+  }),
+});
+export type DeviceUsageParams = Static<typeof DeviceUsageParamsSchema>;
+
+export const UsageQuerySchema = Type.Object(
+  {
+    period: Type.Optional(
+      Type.Union([Type.Literal('current'), Type.Literal('week'), Type.Literal('month')], {
+        default: 'current',
+        description: 'current (live), week (last 7 days) or month (this calendar month)',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type UsageQuery = Static<typeof UsageQuerySchema>;
+
+const Period = Type.Union([Type.Literal('current'), Type.Literal('week'), Type.Literal('month')]);
+
+// The Commands-Server labels these "MB" but divides bytes by 1,048,576: they are MiB.
+const trafficFields = {
+  mac: Type.String({ description: 'lower-case, colon-separated' }),
+  ip: Type.String({ description: 'the first IP seen for this MAC' }),
+  downloadMiB: Type.Number({
+    description: 'bytes received by the device / 1,048,576 (MiB, not MB), 2 decimals',
+  }),
+  uploadMiB: Type.Number({
+    description: 'bytes sent by the device / 1,048,576 (MiB, not MB), 2 decimals',
+  }),
+  connections: Type.Integer({ minimum: 0 }),
+};
+
+export const RouterUsageSchema = Type.Object({
+  period: Period,
+  devices: Type.Array(Type.Object(trafficFields), {
+    description:
+      'heaviest first; devices under the period threshold (1 KiB, 1 MiB, 10 MiB) are left out by the router',
+  }),
+});
+
+export const DeviceUsageSchema = Type.Object({
+  ...trafficFields,
+  period: Period,
+  reportedAtLocal: Type.String({
+    description:
+      "when the Commands-Server computed it: its host's local time, ISO 8601 without a zone, passed through as given",
+  }),
+});

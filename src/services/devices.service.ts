@@ -1,0 +1,216 @@
+import type { ScannedDevice } from '../clients/commands-server.client.js';
+import type { Clock } from '../clock.js';
+import type { Database, Transaction } from '../db/client.js';
+import { NotFoundError, TooManyRequestsError } from '../errors.js';
+import type { AuditRepository } from '../repositories/audit.repository.js';
+import type {
+  DevicesRepository,
+  InventoryDevice,
+  ScannedDeviceInput,
+  UpsertedDevice,
+} from '../repositories/devices.repository.js';
+import type { RouterAccess, RoutersRepository } from '../repositories/routers.repository.js';
+import { parseDisplayName } from '../validation/display-name.js';
+import { normalizeMac, parseIpv4 } from '../validation/router-input.js';
+import type { AuthContext, ClientInfo } from './auth.service.js';
+import { recordRouterEvent } from './router-audit.js';
+import type { RouterOperationRunner } from './router-operation.runner.js';
+
+interface DeviceFields {
+  id: string;
+  mac: string;
+  ip: string | null;
+  hostname: string | null;
+  vendor: string | null;
+  name: string | null;
+  firstSeen: string;
+  lastSeen: string;
+}
+
+/** A device of the inventory with its state. */
+export interface DeviceView extends DeviceFields {
+  online: boolean;
+  blocked: boolean;
+  whitelisted: boolean;
+  blacklisted: boolean;
+}
+
+/** A device found by a scan; `new` when this scan saw it for the first time. */
+export interface ScannedDeviceView extends DeviceFields {
+  new: boolean;
+}
+
+export interface ScanResult {
+  scannedAt: string;
+  devices: ScannedDeviceView[];
+}
+
+function fields(d: InventoryDevice | UpsertedDevice): DeviceFields {
+  return {
+    id: d.id,
+    mac: d.mac,
+    ip: d.ip,
+    hostname: d.hostname,
+    vendor: d.vendor,
+    name: d.name,
+    firstSeen: d.firstSeen.toISOString(),
+    lastSeen: d.lastSeen.toISOString(),
+  };
+}
+
+function toView(d: InventoryDevice): DeviceView {
+  const { online, blocked, whitelisted, blacklisted } = d;
+  return { ...fields(d), online, blocked, whitelisted, blacklisted };
+}
+
+// What the router says when it does not know (contract §1.2.3).
+const UNKNOWN_HOSTNAME = 'Unknown';
+const UNKNOWN_VENDOR = 'Unknown Vendor';
+
+function validOr<T>(parse: () => T, fallback: T): T {
+  try {
+    return parse();
+  } catch {
+    return fallback;
+  }
+}
+
+/**
+ * Turns the router's ARP view into rows we can key: MACs normalised (an entry
+ * without a valid MAC cannot be keyed and is dropped), an IP that is not a strict
+ * IPv4 stored as null, the router's "Unknown" placeholders as null (so the last
+ * known value is kept), and one entry per MAC, the last one winning (ARP may list a
+ * MAC twice; one upsert statement cannot touch a row twice).
+ */
+export function cleanScan(scanned: readonly ScannedDevice[]): ScannedDeviceInput[] {
+  const byMac = new Map<string, ScannedDeviceInput>();
+  for (const d of scanned) {
+    const mac = validOr(() => normalizeMac(d.mac), null);
+    if (mac === null) {
+      continue;
+    }
+    byMac.set(mac, {
+      mac,
+      ip: validOr(() => parseIpv4(d.ip), null),
+      hostname: d.hostname === UNKNOWN_HOSTNAME || d.hostname === '' ? null : d.hostname,
+      vendor: d.vendor === UNKNOWN_VENDOR || d.vendor === '' ? null : d.vendor,
+    });
+  }
+  return [...byMac.values()];
+}
+
+/** Numeric IPv4 order, devices without an IP last, then by MAC. */
+function byAddress(a: { ip: string | null; mac: string }, b: { ip: string | null; mac: string }) {
+  const key = (ip: string | null) =>
+    ip === null ? Infinity : ip.split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
+  return key(a.ip) - key(b.ip) || a.mac.localeCompare(b.mac);
+}
+
+export interface DevicesServiceDeps {
+  db: Database;
+  runner: RouterOperationRunner;
+  routers: RoutersRepository;
+  devices: DevicesRepository;
+  audit: AuditRepository;
+  clock: Clock;
+  /** Shortest time between two scans of one router; 0 disables the limit. */
+  scanMinIntervalMs: number;
+}
+
+/** The device inventory of a router: scan, list, name (SPEC §5, §6). */
+export class DevicesService {
+  constructor(private readonly deps: DevicesServiceDeps) {}
+
+  /**
+   * Scans the router's LAN through the Commands-Server and upserts every device
+   * in one statement, setting the router's last scan time to the same instant in
+   * the same transaction. At most one scan per router per `scanMinIntervalMs`
+   * (429 RATE_LIMITED with Retry-After), counted across server instances; a scan
+   * that fails still counts, since the router did the work. An empty network is a
+   * success with no devices. Not serialised with list changes: it only reads the
+   * router.
+   */
+  async scan(auth: AuthContext, client: ClientInfo, routerId: string): Promise<ScanResult> {
+    const router = await this.deps.runner.access(auth, routerId);
+    await this.claimScanSlot(router);
+    const { persisted } = await this.deps.runner.execute({
+      auth,
+      client,
+      router,
+      operation: 'network.scan',
+      call: (cs) => cs.scan(),
+      persist: (tx, scanned) => this.persistScan(tx, router.id, scanned),
+    });
+    return persisted!;
+  }
+
+  private async claimScanSlot(router: RouterAccess): Promise<void> {
+    const interval = this.deps.scanMinIntervalMs;
+    if (interval <= 0) {
+      return;
+    }
+    const slot = await this.deps.routers.claimScanSlot(router.id, this.deps.clock.now(), interval);
+    if (!slot.granted) {
+      const seconds = Math.ceil(slot.retryAfterMs / 1000);
+      throw new TooManyRequestsError(
+        'RATE_LIMITED',
+        `This router may be scanned once every ${interval / 1000} s; try again in ${seconds} s`,
+        seconds,
+      );
+    }
+  }
+
+  private async persistScan(
+    tx: Transaction,
+    routerUuid: string,
+    scanned: ScannedDevice[],
+  ): Promise<ScanResult> {
+    const seenAt = this.deps.clock.now();
+    const rows = await this.deps.devices.upsertScan(routerUuid, cleanScan(scanned), seenAt, tx);
+    await this.deps.routers.setLastScanAt(routerUuid, seenAt, tx);
+    return {
+      scannedAt: seenAt.toISOString(),
+      devices: rows.sort(byAddress).map((d) => ({ ...fields(d), new: d.inserted })),
+    };
+  }
+
+  /** The router's devices with online, blocked, whitelisted and blacklisted flags. */
+  async list(auth: AuthContext, routerId: string): Promise<DeviceView[]> {
+    const router = await this.deps.runner.access(auth, routerId);
+    const rows = await this.deps.devices.listWithState(router.id);
+    return rows.map(toView);
+  }
+
+  /**
+   * Names a device (1–100 characters, trimmed) or, with null, clears its name.
+   * Any member may; a device of another router is 404 DEVICE_NOT_FOUND.
+   */
+  async rename(
+    auth: AuthContext,
+    client: ClientInfo,
+    routerId: string,
+    deviceId: string,
+    nameInput: string | null,
+  ): Promise<DeviceView> {
+    const router = await this.deps.runner.access(auth, routerId);
+    const name = nameInput === null ? null : parseDisplayName(nameInput, 'body.name');
+    await this.deps.db.transaction(async (tx) => {
+      if (!(await this.deps.devices.rename(router.id, deviceId, name, tx))) {
+        throw new NotFoundError('DEVICE_NOT_FOUND', 'No such device on this router');
+      }
+      await recordRouterEvent(this.deps.audit, tx, {
+        auth,
+        client,
+        routerUuid: router.id,
+        routerId,
+        operation: 'device.rename',
+        params: { deviceId, name },
+      });
+    });
+    const [device] = await this.deps.devices.listWithState(router.id, deviceId);
+    if (!device) {
+      throw new NotFoundError('DEVICE_NOT_FOUND', 'No such device on this router');
+    }
+    return toView(device);
+  }
+}

@@ -1,0 +1,180 @@
+import { AppError } from '../errors.js';
+import type { ListName } from '../repositories/access-lists.repository.js';
+import type { RouterAccess } from '../repositories/routers.repository.js';
+import {
+  RATE_COLUMNS,
+  type ActiveMode,
+  type RouterSettingsRepository,
+} from '../repositories/router-settings.repository.js';
+import { parseRateMbps } from '../validation/router-input.js';
+import type { AuthContext, ClientInfo } from './auth.service.js';
+import type { RouterOperationRunner } from './router-operation.runner.js';
+
+export interface ModeState {
+  list: ListName;
+  /** Whether this list's mode is the router's active mode. */
+  active: boolean;
+  activeMode: ActiveMode;
+}
+
+export interface RatesState {
+  list: ListName;
+  limitedMbps: number;
+  fullMbps: number;
+}
+
+type RateKind = 'limited' | 'full';
+
+function modeState(list: ListName, activeMode: ActiveMode): ModeState {
+  return { list, active: activeMode === list, activeMode };
+}
+
+/**
+ * The mode and the rates of the whitelist and the blacklist (SPEC §5, contract
+ * §1.2.5), kept in router_settings. They apply to every device of the household,
+ * so changes are owner-only; any member may read them. Changes are serialised per
+ * router, like list changes: they rewrite the same state file on the router.
+ */
+export class ListSettingsService {
+  constructor(
+    private readonly deps: {
+      runner: RouterOperationRunner;
+      settings: RouterSettingsRepository;
+    },
+  ) {}
+
+  /** Whether this list's mode is active, from the database. */
+  async getMode(auth: AuthContext, routerId: string, list: ListName): Promise<ModeState> {
+    const router = await this.deps.runner.access(auth, routerId);
+    const settings = await this.deps.settings.get(router.id);
+    return modeState(list, settings.activeMode);
+  }
+
+  /**
+   * Activates (`POST /api/{list}/mode`) or deactivates (`DELETE /api/{list}/mode`)
+   * the list's mode; owner only. The router has one mode at a time, so activating one
+   * replaces the other. Deactivating a mode that is not the active one makes no call:
+   * upstream, DELETE on either list's route switches off whichever mode is active.
+   */
+  async setMode(
+    auth: AuthContext,
+    client: ClientInfo,
+    routerId: string,
+    list: ListName,
+    active: boolean,
+  ): Promise<ModeState> {
+    const router = await this.deps.runner.access(auth, routerId, { ownerOnly: true });
+    if (!active) {
+      // Fast path with no session start and no audit event; the same check runs again
+      // under the router's lock below, against a concurrent activation.
+      const current = await this.deps.settings.get(router.id);
+      if (current.activeMode !== list) {
+        return modeState(list, current.activeMode);
+      }
+    }
+    const { result } = await this.deps.runner.execute<ActiveMode, void>({
+      auth,
+      client,
+      router,
+      operation: `${list}.${active ? 'activateMode' : 'deactivateMode'}`,
+      params: { active },
+      serialize: true,
+      precheck: active
+        ? undefined
+        : async (tx) => {
+            const { activeMode } = await this.deps.settings.get(router.id, tx);
+            return activeMode === list ? null : { result: activeMode };
+          },
+      call: async (cs) => {
+        await (active ? cs.activateMode(list) : cs.deactivateMode(list));
+        return active ? list : 'none';
+      },
+      persist: (tx, mode) => this.deps.settings.setActiveMode(tx, router.id, mode),
+    });
+    return modeState(list, result);
+  }
+
+  /** The list's limited and full rates, from the database. */
+  async getRates(auth: AuthContext, routerId: string, list: ListName): Promise<RatesState> {
+    const router = await this.deps.runner.access(auth, routerId);
+    return this.ratesOf(router, list);
+  }
+
+  /**
+   * Sets the limited and/or full rate (`POST /api/{list}/limit-rate`, `/full-rate`);
+   * owner only. Both values are validated before any call. Each rate is its own
+   * audited operation that saves its column as soon as the router took it, so the
+   * database never claims a rate the router lacks nor misses one it has: when the
+   * full rate fails after the limited one succeeded, the limited rate stays applied
+   * and saved, and the error says so in `details.applied`.
+   */
+  async setRates(
+    auth: AuthContext,
+    client: ClientInfo,
+    routerId: string,
+    list: ListName,
+    rates: { limitedMbps?: number; fullMbps?: number },
+  ): Promise<RatesState> {
+    const router = await this.deps.runner.access(auth, routerId, { ownerOnly: true });
+    const wanted: [RateKind, number][] = [];
+    if (rates.limitedMbps !== undefined) {
+      wanted.push(['limited', parseRateMbps(rates.limitedMbps, 'body.limitedMbps')]);
+    }
+    if (rates.fullMbps !== undefined) {
+      wanted.push(['full', parseRateMbps(rates.fullMbps, 'body.fullMbps')]);
+    }
+    const applied: Partial<Record<'limitedMbps' | 'fullMbps', number>> = {};
+    for (const [kind, mbps] of wanted) {
+      try {
+        await this.applyRate(auth, client, router, list, kind, mbps);
+      } catch (err) {
+        throw withApplied(err, applied);
+      }
+      applied[`${kind}Mbps`] = mbps;
+    }
+    return this.ratesOf(router, list);
+  }
+
+  private async ratesOf(router: RouterAccess, list: ListName): Promise<RatesState> {
+    const settings = await this.deps.settings.get(router.id);
+    return {
+      list,
+      limitedMbps: settings[RATE_COLUMNS[list].limited],
+      fullMbps: settings[RATE_COLUMNS[list].full],
+    };
+  }
+
+  private async applyRate(
+    auth: AuthContext,
+    client: ClientInfo,
+    router: RouterAccess,
+    list: ListName,
+    kind: RateKind,
+    mbps: number,
+  ): Promise<void> {
+    await this.deps.runner.execute({
+      auth,
+      client,
+      router,
+      operation: `${list}.${kind === 'limited' ? 'limitRate' : 'fullRate'}`,
+      params: { mbps },
+      serialize: true,
+      call: (cs) =>
+        kind === 'limited' ? cs.setLimitedRate(list, mbps) : cs.setFullRate(list, mbps),
+      persist: (tx) => this.deps.settings.setRate(tx, router.id, RATE_COLUMNS[list][kind], mbps),
+    });
+  }
+}
+
+/** The error of a later rate, saying which earlier rates were applied and saved anyway. */
+function withApplied(err: unknown, applied: Record<string, number>): unknown {
+  if (!(err instanceof AppError) || Object.keys(applied).length === 0) {
+    return err;
+  }
+  const details = typeof err.details === 'object' && err.details !== null ? { ...err.details } : {};
+  return new AppError(
+    err.code,
+    `${err.message} The rates listed in details.applied were applied and saved before this failure.`,
+    { details: { ...details, applied }, cause: err },
+  );
+}

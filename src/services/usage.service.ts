@@ -1,0 +1,89 @@
+import type { UsageEntry, UsagePeriod } from '../clients/commands-server.client.js';
+import { normalizeMac } from '../validation/router-input.js';
+import type { AuthContext } from './auth.service.js';
+import type { CommandsSessionService } from './commands-session.service.js';
+import type { RouterOperationRunner } from './router-operation.runner.js';
+
+export type { UsagePeriod } from '../clients/commands-server.client.js';
+
+/**
+ * One device's traffic. The Commands-Server labels its figures "MB" but divides
+ * byte counts by 1,048,576 (contract §1.2.6, §5.11): they are MiB, and the names
+ * say so, so nobody multiplies by 10^6.
+ */
+export interface DeviceTraffic {
+  mac: string;
+  ip: string;
+  /** Received by the device, in MiB (2 decimals, as the router rounds). */
+  downloadMiB: number;
+  /** Sent by the device, in MiB. */
+  uploadMiB: number;
+  /** Number of connections (nlbwmon). */
+  connections: number;
+}
+
+export interface RouterUsage {
+  period: UsagePeriod;
+  /** Heaviest first, as the router sorts them. */
+  devices: DeviceTraffic[];
+}
+
+export interface DeviceUsageReport extends DeviceTraffic {
+  period: UsagePeriod;
+  /** When the Commands-Server computed it, in its host's local time with no zone: shown as given. */
+  reportedAtLocal: string;
+}
+
+function toTraffic(entry: UsageEntry): DeviceTraffic {
+  return {
+    mac: entry.mac,
+    ip: entry.ip,
+    downloadMiB: entry.download,
+    uploadMiB: entry.upload,
+    connections: entry.connections,
+  };
+}
+
+/** Per-device usage from the router's nlbwmon, passed through with explicit units; nothing stored. */
+export class UsageService {
+  constructor(
+    private readonly deps: {
+      runner: RouterOperationRunner;
+      commandsSessions: CommandsSessionService;
+    },
+  ) {}
+
+  /** `GET /api/monitor/current|last-week|last-month`; any member. */
+  async routerUsage(
+    auth: AuthContext,
+    routerId: string,
+    period: UsagePeriod,
+  ): Promise<RouterUsage> {
+    const router = await this.deps.runner.access(auth, routerId);
+    const entries = await this.deps.commandsSessions.run(
+      { sessionId: auth.sessionId, routerId: router.routerId },
+      (cs) => cs.usage(period),
+    );
+    return { period, devices: entries.map(toTraffic) };
+  }
+
+  /**
+   * `GET /api/monitor/device/<mac>`; the MAC is normalised first. The router answers
+   * "not found" and "too little traffic" as failures (502 ROUTER_COMMAND_FAILED with
+   * its message in details), not as 404: its message text is no stable contract.
+   */
+  async deviceUsage(
+    auth: AuthContext,
+    routerId: string,
+    rawMac: string,
+    period: UsagePeriod,
+  ): Promise<DeviceUsageReport> {
+    const router = await this.deps.runner.access(auth, routerId);
+    const mac = normalizeMac(rawMac, 'params.mac');
+    const usage = await this.deps.commandsSessions.run(
+      { sessionId: auth.sessionId, routerId: router.routerId },
+      (cs) => cs.deviceUsage(mac, period),
+    );
+    return { ...toTraffic(usage), period, reportedAtLocal: usage.timestamp };
+  }
+}

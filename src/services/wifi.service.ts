@@ -1,0 +1,94 @@
+import { parseSsid, parseWifiPassword } from '../validation/router-input.js';
+import type { AuthContext, ClientInfo } from './auth.service.js';
+import type { CommandsSessionService } from './commands-session.service.js';
+import type { RouterOperationRunner } from './router-operation.runner.js';
+
+export interface WifiStatus {
+  enabled: boolean;
+  ssid: string;
+  encryption: string;
+}
+
+/** What a Wi-Fi change answers: the router's own sentence, for display. */
+export interface WifiChange {
+  message: string;
+}
+
+/**
+ * Wi-Fi of radio 0 (contract §1.2.4). Nothing is persisted: the router is the only
+ * source of truth here. The SSID and the password reach a root shell on the router,
+ * so they are validated first; the password is never stored, logged or audited.
+ * Changing the SSID or password takes every device off the network, so both are
+ * owner-only; any member may read the status or switch Wi-Fi on.
+ */
+export class WifiService {
+  constructor(
+    private readonly deps: {
+      runner: RouterOperationRunner;
+      commandsSessions: CommandsSessionService;
+    },
+  ) {}
+
+  /** `GET /api/wifi/status`. */
+  async status(auth: AuthContext, routerId: string): Promise<WifiStatus> {
+    const router = await this.deps.runner.access(auth, routerId);
+    return this.deps.commandsSessions.run(
+      { sessionId: auth.sessionId, routerId: router.routerId },
+      (cs) => cs.wifiStatus(),
+    );
+  }
+
+  /** `POST /api/wifi/ssid`; owner only. */
+  async setSsid(
+    auth: AuthContext,
+    client: ClientInfo,
+    routerId: string,
+    rawSsid: string,
+  ): Promise<WifiChange> {
+    const router = await this.deps.runner.access(auth, routerId, { ownerOnly: true });
+    const ssid = parseSsid(rawSsid, 'body.ssid');
+    const { result } = await this.deps.runner.execute({
+      auth,
+      client,
+      router,
+      operation: 'wifi.setSsid',
+      params: { ssid },
+      call: (cs) => cs.setSsid(ssid),
+    });
+    return { message: result };
+  }
+
+  /** `POST /api/wifi/password`; owner only. The audit event records that it changed, never the value. */
+  async setPassword(
+    auth: AuthContext,
+    client: ClientInfo,
+    routerId: string,
+    rawPassword: string,
+  ): Promise<WifiChange> {
+    const router = await this.deps.runner.access(auth, routerId, { ownerOnly: true });
+    const password = parseWifiPassword(rawPassword, 'body.password');
+    const { result } = await this.deps.runner.execute({
+      auth,
+      client,
+      router,
+      operation: 'wifi.setPassword',
+      params: { password: '[REDACTED]' },
+      call: (cs) => cs.setWifiPassword(password),
+    });
+    // The real server's sentences name the SSID only; never echo the password should one change.
+    return { message: result.split(password).join('[REDACTED]') };
+  }
+
+  /** `POST /api/wifi/enable`; idempotent upstream ("already enabled" is a success). */
+  async enable(auth: AuthContext, client: ClientInfo, routerId: string): Promise<WifiChange> {
+    const router = await this.deps.runner.access(auth, routerId);
+    const { result } = await this.deps.runner.execute({
+      auth,
+      client,
+      router,
+      operation: 'wifi.enable',
+      call: (cs) => cs.enableWifi(),
+    });
+    return { message: result };
+  }
+}

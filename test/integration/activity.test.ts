@@ -1,0 +1,143 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryRows } from '../../src/db/client.js';
+import { createTestContext, injectAs, type TestContext } from '../helpers/build-app.js';
+import { memberOf, userWithRouter, type RouterUser } from '../helpers/operation-checks.js';
+
+let ctx: TestContext;
+
+beforeAll(async () => {
+  ctx = await createTestContext();
+});
+afterAll(async () => {
+  await ctx.close();
+});
+
+function activity(r: RouterUser, query = '', as: RouterUser = r) {
+  return injectAs(ctx.app, as.user, {
+    method: 'GET',
+    url: `/api/v1/routers/${r.routerId}/activity${query}`,
+  });
+}
+
+/**
+ * Inserts events at chosen instants, several sharing one and others a microsecond
+ * apart (which a JavaScript Date cannot tell apart), and returns their ids newest first.
+ */
+async function seedEvents(r: RouterUser): Promise<string[]> {
+  const instants = [
+    '2030-01-01 00:00:00.000001+00',
+    '2030-01-01 00:00:00.000002+00',
+    '2030-01-01 00:00:00.000002+00',
+    '2030-01-01 00:00:00.000002+00',
+    '2030-01-01 00:00:00.000003+00',
+    '2030-01-01 00:00:01+00',
+    '2030-01-01 00:00:02+00',
+  ];
+  for (const [i, at] of instants.entries()) {
+    await ctx.db.db.execute(
+      sql`insert into audit_events (user_id, router_id, router_external_id, operation, params, outcome, created_at)
+          values (${r.user.userId}, ${r.uuid}, ${r.routerId}, ${`test.op${i}`}, ${JSON.stringify({ i })}::jsonb, 'succeeded', ${at}::timestamptz)`,
+    );
+  }
+  const rows = await queryRows<{ id: string }>(
+    ctx.db.db,
+    sql`select id from audit_events where router_id = ${r.uuid} order by created_at desc, id desc`,
+  );
+  return rows.map((row) => row.id);
+}
+
+describe('router activity', () => {
+  it('pages through every event newest first, without gaps or repeats', async () => {
+    const owner = await userWithRouter(ctx);
+    const expected = await seedEvents(owner);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const res = await activity(owner, `?limit=3${cursor ? `&before=${cursor}` : ''}`);
+      expect(res.statusCode, res.body).toBe(200);
+      const page = res.json().data;
+      expect(page.events.length).toBeLessThanOrEqual(3);
+      seen.push(...page.events.map((e: { id: string }) => e.id));
+      cursor = page.nextCursor;
+      pages += 1;
+    } while (cursor !== null && pages < 10);
+    expect(pages).toBe(3);
+    expect(seen).toEqual(expected);
+  });
+
+  it('answers the actor, outcome and parameters of each event', async () => {
+    const owner = await userWithRouter(ctx);
+    const member = await memberOf(ctx, owner);
+    // A real operation of the member, through the API.
+    const scan = await injectAs(ctx.app, member.user, {
+      method: 'POST',
+      url: `/api/v1/routers/${owner.routerId}/scan`,
+    });
+    expect(scan.statusCode).toBe(200);
+    const res = await activity(owner, '', member);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().data).toEqual({
+      events: [
+        {
+          id: expect.any(String),
+          operation: 'network.scan',
+          outcome: 'succeeded',
+          errorCode: null,
+          params: null,
+          actor: { userId: member.user.userId, email: member.user.email },
+          durationMs: expect.any(Number),
+          createdAt: expect.any(String),
+        },
+      ],
+      nextCursor: null,
+    });
+  });
+
+  it('defaults to 50 events and shows only this router’s', async () => {
+    const owner = await userWithRouter(ctx);
+    const other = await userWithRouter(ctx);
+    await ctx.db.db.execute(
+      sql`insert into audit_events (router_id, operation, outcome)
+          select ${owner.uuid}, 'test.bulk', 'succeeded' from generate_series(1, 60)`,
+    );
+    await seedEvents(other);
+    const res = await activity(owner);
+    expect(res.json().data.events).toHaveLength(50);
+    expect(res.json().data.events[0].actor).toBeNull();
+    const rest = await activity(owner, `?before=${res.json().data.nextCursor}`);
+    expect(rest.json().data.events).toHaveLength(10);
+    expect(rest.json().data.nextCursor).toBeNull();
+    // A cursor of another router's event finds nothing here.
+    const foreign = (await activity(other, '?limit=1')).json().data.nextCursor;
+    expect((await activity(owner, `?before=${foreign}`)).json().data.events).toEqual([]);
+  });
+
+  it('validates limit and before', async () => {
+    const owner = await userWithRouter(ctx);
+    const notUuid = Buffer.from('not-a-uuid').toString('base64url');
+    for (const [query, field] of [
+      ['?limit=0', 'querystring.limit'],
+      ['?limit=101', 'querystring.limit'],
+      ['?limit=ten', 'querystring.limit'],
+      ['?limit=05', 'querystring.limit'],
+      ['?before=%21%21', 'querystring.before'],
+      [`?before=${notUuid}`, 'querystring.before'],
+    ]) {
+      const res = await activity(owner, query);
+      expect(res.statusCode, query).toBe(400);
+      expect(res.json().error.code).toBe('VALIDATION_FAILED');
+      expect(res.json().error.details.fields[0].field, query).toBe(field);
+    }
+    expect((await activity(owner, '?limit=100')).statusCode).toBe(200);
+  });
+
+  it('is for members only', async () => {
+    const owner = await userWithRouter(ctx);
+    const stranger = await userWithRouter(ctx);
+    const res = await activity(owner, '', stranger);
+    expect(res.statusCode).toBe(404);
+    expect(res.json().error.code).toBe('ROUTER_NOT_FOUND');
+  });
+});

@@ -1,0 +1,213 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryRows } from '../../src/db/client.js';
+import { createTestContext, injectAs, type TestContext } from '../helpers/build-app.js';
+import { auditEventsOf } from '../helpers/factories.js';
+import {
+  expectEveryFailureLeavesNoTrace,
+  memberOf,
+  simCallsTo,
+  userWithRouter,
+  type RouterUser,
+} from '../helpers/operation-checks.js';
+
+let ctx: TestContext;
+
+beforeAll(async () => {
+  ctx = await createTestContext({ commandsTimeoutMs: 300 });
+});
+afterAll(async () => {
+  await ctx.close();
+});
+
+function call(r: RouterUser, action: 'block' | 'unblock', ip: string) {
+  return injectAs(ctx.app, r.user, {
+    method: 'POST',
+    url: `/api/v1/routers/${r.routerId}/${action}`,
+    payload: { ip },
+  });
+}
+
+async function blockedRows(r: RouterUser) {
+  return queryRows<{ ip: string; mac: string | null; blocked_by: string | null }>(
+    ctx.db.db,
+    sql`select host(ip) as ip, mac::text, blocked_by from user_blocked_devices
+         where router_id = ${r.uuid} order by ip`,
+  );
+}
+
+/** A router whose inventory was scanned, and one of its devices. */
+async function scannedRouter() {
+  const owner = await userWithRouter(ctx);
+  const scan = await injectAs(ctx.app, owner.user, {
+    method: 'POST',
+    url: `/api/v1/routers/${owner.routerId}/scan`,
+  });
+  expect(scan.statusCode, scan.body).toBe(200);
+  const device = ctx.sim.routerState(owner.routerId).devices[3]!;
+  return { owner, device };
+}
+
+describe('block', () => {
+  it('blocks on the router and records the IP with the known MAC', async () => {
+    const { owner, device } = await scannedRouter();
+    const res = await call(owner, 'block', device.ip);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().data).toMatchObject({
+      ip: device.ip,
+      mac: device.mac,
+      blockedBy: { userId: owner.user.userId, email: owner.user.email },
+    });
+    expect(await blockedRows(owner)).toEqual([
+      { ip: device.ip, mac: device.mac, blocked_by: owner.user.userId },
+    ]);
+    expect(ctx.sim.routerState(owner.routerId).blocked).toEqual([
+      { mac: device.mac, ip: device.ip },
+    ]);
+    expect((await auditEventsOf(ctx.db.db, owner.uuid)).at(-1)).toMatchObject({
+      operation: 'network.block',
+      outcome: 'succeeded',
+      params: { ip: device.ip },
+    });
+    const list = await injectAs(ctx.app, owner.user, {
+      method: 'GET',
+      url: `/api/v1/routers/${owner.routerId}/blocked`,
+    });
+    expect(list.json().data).toEqual([expect.objectContaining({ ip: device.ip, mac: device.mac })]);
+    const devices = await injectAs(ctx.app, owner.user, {
+      method: 'GET',
+      url: `/api/v1/routers/${owner.routerId}/devices`,
+    });
+    const blocked = devices.json().data.filter((d: { blocked: boolean }) => d.blocked);
+    expect(blocked.map((d: { ip: string }) => d.ip)).toEqual([device.ip]);
+  });
+
+  it('records no MAC for an IP the inventory does not know, and fills it in later', async () => {
+    const owner = await userWithRouter(ctx);
+    const device = ctx.sim.routerState(owner.routerId).devices[0]!;
+    expect((await call(owner, 'block', device.ip)).statusCode).toBe(200);
+    expect(await blockedRows(owner)).toEqual([
+      { ip: device.ip, mac: null, blocked_by: owner.user.userId },
+    ]);
+    await injectAs(ctx.app, owner.user, {
+      method: 'POST',
+      url: `/api/v1/routers/${owner.routerId}/scan`,
+    });
+    // A member blocks it again: one row, the first blocker kept, the MAC now known.
+    const member = await memberOf(ctx, owner);
+    expect((await call(member, 'block', device.ip)).statusCode).toBe(200);
+    expect(await blockedRows(owner)).toEqual([
+      { ip: device.ip, mac: device.mac, blocked_by: owner.user.userId },
+    ]);
+  });
+
+  it('changes nothing when the block fails, for every failure class', async () => {
+    const { owner, device } = await scannedRouter();
+    await expectEveryFailureLeavesNoTrace({
+      ctx,
+      owner,
+      request: {
+        method: 'POST',
+        url: `/api/v1/routers/${owner.routerId}/block`,
+        payload: { ip: device.ip },
+      },
+      faultPath: '/api/network/block',
+      operation: 'network.block',
+    });
+  });
+});
+
+describe('unblock', () => {
+  it('unblocks on the router and deletes the row', async () => {
+    const { owner, device } = await scannedRouter();
+    await call(owner, 'block', device.ip);
+    const res = await call(owner, 'unblock', device.ip);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().data).toEqual({ ip: device.ip, removed: true });
+    expect(await blockedRows(owner)).toEqual([]);
+    expect(ctx.sim.routerState(owner.routerId).blocked).toEqual([]);
+    expect((await auditEventsOf(ctx.db.db, owner.uuid)).at(-1)).toMatchObject({
+      operation: 'network.unblock',
+      outcome: 'succeeded',
+    });
+  });
+
+  it('still asks the router when no block is recorded here: it may hold a rule we lost', async () => {
+    const { owner, device } = await scannedRouter();
+    await call(owner, 'block', device.ip);
+    await ctx.db.db.execute(sql`delete from user_blocked_devices where router_id = ${owner.uuid}`);
+    const res = await call(owner, 'unblock', device.ip);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().data).toEqual({ ip: device.ip, removed: false });
+    expect(ctx.sim.routerState(owner.routerId).blocked).toEqual([]);
+  });
+
+  it("answers the router's refusal when it has no such rule, leaving the database as it was", async () => {
+    const { owner, device } = await scannedRouter();
+    const res = await call(owner, 'unblock', device.ip);
+    expect(res.statusCode).toBe(502);
+    expect(res.json().error.code).toBe('ROUTER_COMMAND_FAILED');
+    expect(res.json().error.details.upstreamMessage).toContain('not found');
+    expect(await blockedRows(owner)).toEqual([]);
+  });
+
+  it('changes nothing when the unblock fails, for every failure class', async () => {
+    const { owner, device } = await scannedRouter();
+    await call(owner, 'block', device.ip);
+    await expectEveryFailureLeavesNoTrace({
+      ctx,
+      owner,
+      request: {
+        method: 'POST',
+        url: `/api/v1/routers/${owner.routerId}/unblock`,
+        payload: { ip: device.ip },
+      },
+      faultPath: '/api/network/unblock',
+      operation: 'network.unblock',
+    });
+    expect(await blockedRows(owner)).toHaveLength(1);
+  });
+});
+
+describe('IP validation before any call', () => {
+  const BAD_IPS: [ip: string, reason: string][] = [
+    ['fe80::1', 'IPv4 only'],
+    ['::ffff:192.168.1.10', 'IPv4 only'],
+    ['192.168.001.010', 'no leading zeros'],
+    ['192.168.1.10\n', 'control characters'],
+    ["1.2.3.4'; reboot; '", 'single quote'],
+    ['1.2.3.4\\', 'backslash'],
+    [' 192.168.1.10', 'IPv4 address'],
+    ['256.1.1.1', 'IPv4 address'],
+    ['1.2.3', 'IPv4 address'],
+    ['', 'IPv4 address'],
+  ];
+
+  it.each(BAD_IPS)('refuses %j on block and unblock (%s)', async (ip, reason) => {
+    const owner = await userWithRouter(ctx);
+    const since = ctx.sim.calls.length;
+    for (const action of ['block', 'unblock'] as const) {
+      const res = await call(owner, action, ip);
+      expect(res.statusCode, `${action} ${res.body}`).toBe(400);
+      expect(res.json().error.code).toBe('VALIDATION_FAILED');
+      expect(res.json().error.details.fields[0].field).toBe('body.ip');
+      expect(res.json().error.message).toContain(reason);
+    }
+    expect(simCallsTo(ctx.sim, /^\/api\/network\/(un)?block$/, since)).toEqual([]);
+    expect(await auditEventsOf(ctx.db.db, owner.uuid)).toEqual([]);
+  });
+
+  it('refuses a non-string or missing ip and extra fields', async () => {
+    const owner = await userWithRouter(ctx);
+    const since = ctx.sim.calls.length;
+    for (const payload of [{ ip: 17 }, {}, { ip: '10.0.0.1', mac: 'x' }]) {
+      const res = await injectAs(ctx.app, owner.user, {
+        method: 'POST',
+        url: `/api/v1/routers/${owner.routerId}/block`,
+        payload,
+      });
+      expect(res.statusCode, JSON.stringify(payload)).toBe(400);
+    }
+    expect(simCallsTo(ctx.sim, '/api/network/block', since)).toEqual([]);
+  });
+});
