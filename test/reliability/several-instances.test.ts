@@ -195,6 +195,38 @@ describe.skipIf(!onPostgres)(
         expect(ids.filter((id) => ok.get(id) !== 1)).toEqual([]);
         expect(await csStates(ids)).toEqual(ids.map(() => 'ended'));
       });
+      it('concurrent mutations of one router through both keep the invariants', async () => {
+        const owner = await registerAndLogin(a.app);
+        const router = await createRouterFor(db.db, owner.userId, uniqueRouterId('multi'));
+        const url = `/api/v1/routers/${router.routerId}/whitelist`;
+        const add = (ctx: TestContext, ip: string) =>
+          ctx.app.inject({
+            method: 'POST',
+            url,
+            headers: { authorization: `Bearer ${owner.token}` },
+            payload: { ip },
+          });
+        // 15 distinct addresses through each instance, and one address through both at once.
+        const ips = Array.from(
+          { length: 30 },
+          (_, i) => `10.9.${Math.floor(i / 250)}.${(i % 250) + 1}`,
+        );
+        const answers = await Promise.all([
+          ...ips.map((ip, i) => add(i % 2 === 0 ? a : b, ip)),
+          ...Array.from({ length: 10 }, (_, i) => add(i % 2 === 0 ? a : b, '10.9.9.9')),
+        ]);
+        expect(answers.filter((r) => r.statusCode >= 300).map((r) => r.body)).toEqual([]);
+        const rows = await queryRows<{ ip: string; n: number }>(
+          db.db,
+          sql`select host(ip) as ip, count(*)::int as n from user_whitelists
+               where router_id = ${router.id} group by ip`,
+        );
+        expect(rows.filter((r) => r.n !== 1)).toEqual([]);
+        const inDb = rows.map((r) => r.ip).sort();
+        expect(inDb).toEqual([...ips, '10.9.9.9'].sort());
+        // No lost update on the router's own state file: it holds every address too.
+        expect([...sim.routerState(router.routerId).whitelist].sort()).toEqual(inDb);
+      });
     });
 
     describe('two server processes', () => {
