@@ -16,8 +16,8 @@ export interface ScannedDeviceInput {
   vendor: string | null;
 }
 
-/** A device row after the scan upsert, with whether this scan inserted it. */
-export interface UpsertedDevice {
+/** The columns of a device that every answer carries. */
+export interface DeviceFields {
   id: string;
   mac: string;
   ip: string | null;
@@ -26,19 +26,15 @@ export interface UpsertedDevice {
   name: string | null;
   firstSeen: Date;
   lastSeen: Date;
+}
+
+/** A device row after the scan upsert, with whether this scan inserted it. */
+export interface UpsertedDevice extends DeviceFields {
   inserted: boolean;
 }
 
 /** A device of the inventory with its state, as GET /devices answers it. */
-export interface InventoryDevice {
-  id: string;
-  mac: string;
-  ip: string | null;
-  hostname: string | null;
-  vendor: string | null;
-  name: string | null;
-  firstSeen: Date;
-  lastSeen: Date;
+export interface InventoryDevice extends DeviceFields {
   online: boolean;
   blocked: boolean;
   whitelisted: boolean;
