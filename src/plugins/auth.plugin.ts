@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ForbiddenError, UnauthorizedError } from '../errors.js';
 import type { AuthContext, AuthService } from '../services/auth.service.js';
+import { isRouterId } from '../validation/router-input.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -89,7 +90,15 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
         );
       }
     }
-    const auth = await options.auth.authenticate(token);
+    // Router routes: the membership is read with the session, in one round trip.
+    // Parameters are not validated yet (that comes after authentication): a
+    // malformed id is not looked up here, the route's validation answers it.
+    const params = request.params as Record<string, unknown> | undefined;
+    const routerId =
+      typeof params?.routerId === 'string' && isRouterId(params.routerId)
+        ? params.routerId
+        : undefined;
+    const auth = await options.auth.authenticate(token, routerId);
     if (!auth) {
       // Expired, revoked or unknown: deliberately the same answer.
       throw new UnauthorizedError('UNAUTHENTICATED', 'The session is not valid; log in again');

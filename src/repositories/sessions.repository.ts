@@ -1,6 +1,7 @@
 import { and, desc, eq, gt, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import { queryRows, type Executor, type Transaction } from '../db/client.js';
-import { userSessions, users } from '../db/schema/index.js';
+import { routers, userRouters, userSessions, users } from '../db/schema/index.js';
+import type { RouterAccess } from './routers.repository.js';
 
 export type SessionRow = typeof userSessions.$inferSelect;
 
@@ -24,6 +25,15 @@ export interface AuthenticatedRow {
   userId: string;
   email: string;
   passwordChangedAt: Date;
+  /** The session's Commands-Server state, so router operations need not read it again. */
+  csState: SessionRow['csState'];
+  csRouterIds: string[];
+}
+
+/** {@link AuthenticatedRow} plus the caller's access to one router, read in the same query. */
+export interface AuthenticatedRowWithRouter extends AuthenticatedRow {
+  /** null when the router does not exist or the user is not a member. */
+  router: RouterAccess | null;
 }
 
 export type RevokeReason = 'logout' | 'revoked' | 'password_change' | 'deactivated';
@@ -59,6 +69,34 @@ export class SessionsRepository {
   }
 
   private liveSession: ReturnType<typeof liveSessionQuery> | undefined;
+
+  /**
+   * {@link findLiveByTokenHash} and the user's membership of router `routerId`
+   * (external id) in ONE round trip: every router route needs both.
+   */
+  async findLiveByTokenHashWithRouter(
+    tokenHash: string,
+    now: Date,
+    routerId: string,
+  ): Promise<AuthenticatedRowWithRouter | null> {
+    this.liveSessionWithRouter ??= liveSessionWithRouterQuery(this.db);
+    const [row] = await this.liveSessionWithRouter.execute({
+      tokenHash,
+      now: now.toISOString(),
+      routerId,
+    });
+    if (!row) {
+      return null;
+    }
+    const { routerUuid, routerExternalId, routerName, role, ...session } = row;
+    const router =
+      role !== null && routerUuid !== null && routerExternalId !== null && routerName !== null
+        ? { id: routerUuid, routerId: routerExternalId, name: routerName, role }
+        : null;
+    return { ...session, router };
+  }
+
+  private liveSessionWithRouter: ReturnType<typeof liveSessionWithRouterQuery> | undefined;
 
   /**
    * Slides the idle expiry. The WHERE clause makes it a no-op when another
@@ -239,32 +277,66 @@ export class SessionsRepository {
  * instead of on every request, and on PostgreSQL the named statement is parsed and
  * planned once per connection (node-postgres keeps it per connection).
  */
-function liveSessionQuery(db: Executor) {
+const liveSessionColumns = {
+  sessionId: userSessions.id,
+  tokenHash: userSessions.tokenHash,
+  expiresAt: userSessions.expiresAt,
+  absoluteExpiresAt: userSessions.absoluteExpiresAt,
+  lastSeenAt: userSessions.lastSeenAt,
+  csState: userSessions.csState,
+  csRouterIds: userSessions.csRouterIds,
+  userId: users.id,
+  email: users.email,
+  passwordChangedAt: users.passwordChangedAt,
+};
+
+/** The conditions of a live session of an active user, by token hash. */
+function liveSessionWhere() {
   const now = sql.placeholder('now');
+  return and(
+    eq(userSessions.tokenHash, sql.placeholder('tokenHash')),
+    isNull(userSessions.revokedAt),
+    gt(userSessions.expiresAt, now),
+    gt(userSessions.absoluteExpiresAt, now),
+    eq(users.isActive, true),
+  );
+}
+
+function liveSessionQuery(db: Executor) {
+  return db
+    .select(liveSessionColumns)
+    .from(userSessions)
+    .innerJoin(users, eq(users.id, userSessions.userId))
+    .where(liveSessionWhere())
+    .limit(1)
+    .prepare('sessions_find_live_by_token_hash');
+}
+
+/**
+ * The same lookup joined with the router (unique external id) and the user's
+ * membership of it (unique per user and router): at most one row, whose router
+ * columns are null when the router does not exist and whose role is null when the
+ * user is not a member.
+ */
+function liveSessionWithRouterQuery(db: Executor) {
   return db
     .select({
-      sessionId: userSessions.id,
-      tokenHash: userSessions.tokenHash,
-      expiresAt: userSessions.expiresAt,
-      absoluteExpiresAt: userSessions.absoluteExpiresAt,
-      lastSeenAt: userSessions.lastSeenAt,
-      userId: users.id,
-      email: users.email,
-      passwordChangedAt: users.passwordChangedAt,
+      ...liveSessionColumns,
+      routerUuid: routers.id,
+      routerExternalId: routers.routerId,
+      routerName: routers.name,
+      role: userRouters.role,
     })
     .from(userSessions)
     .innerJoin(users, eq(users.id, userSessions.userId))
-    .where(
-      and(
-        eq(userSessions.tokenHash, sql.placeholder('tokenHash')),
-        isNull(userSessions.revokedAt),
-        gt(userSessions.expiresAt, now),
-        gt(userSessions.absoluteExpiresAt, now),
-        eq(users.isActive, true),
-      ),
+    .leftJoin(routers, eq(routers.routerId, sql.placeholder('routerId')))
+    .leftJoin(
+      userRouters,
+      and(eq(userRouters.routerId, routers.id), eq(userRouters.userId, users.id)),
     )
+    .where(liveSessionWhere())
     .limit(1)
-    .prepare('sessions_find_live_by_token_hash');
+    .prepare('sessions_find_live_by_token_hash_with_router');
 }
 
 /** The Commands-Server state read before every router operation, prepared. */

@@ -4,6 +4,7 @@ import { parseEmail } from '../validation/email.js';
 import type { Executor } from '../db/client.js';
 import { NotFoundError, TooManyRequestsError, UnauthorizedError } from '../errors.js';
 import type { AuditRepository } from '../repositories/audit.repository.js';
+import type { RouterAccess } from '../repositories/routers.repository.js';
 import type { SessionRow, SessionsRepository } from '../repositories/sessions.repository.js';
 import type { UserRow, UsersRepository } from '../repositories/users.repository.js';
 import type { CommandsSessionService } from './commands-session.service.js';
@@ -17,6 +18,17 @@ export interface AuthContext {
   email: string;
   sessionId: string;
   sessionExpiresAt: Date;
+  /**
+   * The login's Commands-Server session as read with the session, so that a router
+   * operation need not read it again (it is re-read before anything is changed).
+   */
+  commandsSession?: { state: SessionRow['csState']; routerIds: readonly string[] };
+  /**
+   * When authentication was asked about a router (router routes): the caller's
+   * access to it, read in the same query; null when it does not exist or the
+   * caller is not a member.
+   */
+  router?: { routerId: string; access: RouterAccess | null };
 }
 
 /** Where a request comes from, for audit events and session listings. */
@@ -175,14 +187,25 @@ export class AuthService {
     this.deps.commandsSessions.startInBackground(sessionId, () => this.deps.firstRouterOf(userId));
   }
 
-  /** Resolves a bearer token to its live session; null when unknown, revoked or expired. */
-  async authenticate(token: string): Promise<AuthContext | null> {
+  /**
+   * Resolves a bearer token to its live session; null when unknown, revoked or
+   * expired. With `routerId` (the router a route is about), the caller's access to
+   * that router is read in the same round trip and carried on the context.
+   */
+  async authenticate(token: string, routerId?: string): Promise<AuthContext | null> {
     if (!looksLikeToken(token)) {
       return null;
     }
     const now = this.deps.clock.now();
     const hash = hashToken(token);
-    const row = await this.deps.sessions.findLiveByTokenHash(hash, now);
+    const withRouter =
+      routerId === undefined
+        ? undefined
+        : await this.deps.sessions.findLiveByTokenHashWithRouter(hash, now, routerId);
+    const row =
+      withRouter === undefined
+        ? await this.deps.sessions.findLiveByTokenHash(hash, now)
+        : withRouter;
     if (!row || !sameDigest(row.tokenHash, hash)) {
       return null;
     }
@@ -198,12 +221,17 @@ export class AuthService {
         new Date(now.getTime() - TOUCH_EVERY_MS),
       );
     }
-    return {
+    const auth: AuthContext = {
       userId: row.userId,
       email: row.email,
       sessionId: row.sessionId,
       sessionExpiresAt: expiresAt,
+      commandsSession: { state: row.csState, routerIds: row.csRouterIds },
     };
+    if (routerId !== undefined && withRouter) {
+      auth.router = { routerId, access: withRouter.router };
+    }
+    return auth;
   }
 
   async me(auth: AuthContext) {

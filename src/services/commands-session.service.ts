@@ -75,8 +75,18 @@ export class CommandsSessionService {
     await this.start(ids, true);
   }
 
-  /** Makes sure the Commands-Server session is active and has prepared this router. */
-  async ensure(ids: OperationIds): Promise<void> {
+  /**
+   * Makes sure the Commands-Server session is active and has prepared this router.
+   * `known` is the state as read moments ago with the login (authentication): when
+   * it already says so, nothing more is read; otherwise the row is read again.
+   */
+  async ensure(
+    ids: OperationIds,
+    known?: { state: string; routerIds: readonly string[] },
+  ): Promise<void> {
+    if (known?.state === 'active' && known.routerIds.includes(ids.routerId)) {
+      return;
+    }
     // One start at a time per login in this process; across instances the
     // database row and SESSION_ALREADY_ACTIVE keep it correct.
     const key = `${ids.sessionId}|${ids.routerId}`;

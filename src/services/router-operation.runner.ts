@@ -62,7 +62,11 @@ export class RouterOperationRunner {
     routerId: string,
     options: { ownerOnly?: boolean } = {},
   ): Promise<RouterAccess> {
-    const access = await this.deps.routers.findAccess(auth.userId, routerId);
+    // Read with the session when the route is about this router (auth plugin).
+    const access =
+      auth.router?.routerId === routerId
+        ? auth.router.access
+        : await this.deps.routers.findAccess(auth.userId, routerId);
     if (!access) {
       throw new NotFoundError('ROUTER_NOT_FOUND', 'No such router');
     }
@@ -89,21 +93,31 @@ export class RouterOperationRunner {
       ip: spec.client.ip,
     });
     const ids = { sessionId: spec.auth.sessionId, routerId: spec.router.routerId };
+    const duration = () => ({ durationMs: Math.max(0, clock.now().getTime() - started) });
     const finish = async (
       outcome: 'succeeded' | 'failed' | 'unknown',
       errorCode: string | null,
     ) => {
-      await audit
-        .complete(auditId, outcome, {
-          errorCode,
-          durationMs: Math.max(0, clock.now().getTime() - started),
-        })
-        .catch(() => {});
+      await audit.complete(auditId, outcome, { errorCode, ...duration() }).catch(() => {});
+    };
+    // The success of an operation that writes is recorded in the transaction of its
+    // writes: one commit for both, and the trail never says `succeeded` for writes
+    // that did not happen. Without writes it is recorded after, best effort.
+    let recorded = false;
+    const persistAndRecord = async (
+      persist: NonNullable<typeof spec.persist>,
+      tx: Transaction,
+      result: R,
+    ): Promise<P> => {
+      const persisted = await persist(tx, result);
+      await audit.complete(auditId, 'succeeded', duration(), tx);
+      recorded = true;
+      return persisted;
     };
 
     let routerChanged = false;
     try {
-      await commandsSessions.ensure(ids);
+      await commandsSessions.ensure(ids, spec.auth.commandsSession);
       const attempt = async () => {
         if (spec.serialize) {
           return this.deps.db.transaction(async (tx) => {
@@ -114,7 +128,9 @@ export class RouterOperationRunner {
             }
             const result = await spec.call(commandsSessions.client(ids));
             routerChanged = true;
-            const persisted = spec.persist ? await spec.persist(tx, result) : undefined;
+            const persisted = spec.persist
+              ? await persistAndRecord(spec.persist, tx, result)
+              : undefined;
             return { result, persisted };
           });
         }
@@ -126,7 +142,7 @@ export class RouterOperationRunner {
         routerChanged = true;
         const persist = spec.persist;
         const persisted = persist
-          ? await this.deps.db.transaction((tx) => persist(tx, result))
+          ? await this.deps.db.transaction((tx) => persistAndRecord(persist, tx, result))
           : undefined;
         return { result, persisted };
       };
@@ -141,7 +157,9 @@ export class RouterOperationRunner {
         await commandsSessions.restart(ids);
         out = await attempt();
       }
-      await finish('succeeded', null);
+      if (!recorded) {
+        await finish('succeeded', null);
+      }
       return out;
     } catch (err) {
       if (err instanceof CommandsServerError) {

@@ -10,6 +10,11 @@ import { ValidationError } from '../errors.js';
 export const ROUTER_ID_PATTERN = '^[A-Za-z0-9_.-]{1,128}$';
 const ROUTER_ID = new RegExp(ROUTER_ID_PATTERN);
 
+/** Whether `value` is a well-formed router id (no error: for callers that only look it up). */
+export function isRouterId(value: string): boolean {
+  return ROUTER_ID.test(value);
+}
+
 function fail(field: string, message: string): never {
   throw new ValidationError({ field, message });
 }

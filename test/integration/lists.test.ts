@@ -124,6 +124,33 @@ describe.each(LISTS)('%s entries', (list) => {
     expect(ctx.sim.routerState(owner.routerId)[list]).toEqual(['10.0.0.7']);
   });
 
+  it('writes the entry and its succeeded audit event in one transaction, reading the login once', async () => {
+    const owner = await userWithRouter(ctx, alice);
+    const add = (ip: string) =>
+      injectAs(ctx.app, owner.user, {
+        method: 'POST',
+        url: url(owner, `/${list}`),
+        payload: { ip },
+      });
+    expect((await add('10.0.0.20')).statusCode).toBe(201); // starts the Commands-Server session
+    ctx.db.queries.length = 0;
+    expect((await add('10.0.0.21')).statusCode).toBe(201);
+    // The session, its Commands-Server state and the membership come in one statement.
+    expect(ctx.db.queries.filter((q) => q.includes('"user_sessions"'))).toHaveLength(1);
+    const table = list === 'whitelist' ? 'user_whitelists' : 'user_blacklists';
+    const [entry] = await queryRows<{ tx: string }>(
+      ctx.db.db,
+      sql`select xmin::text as tx from ${sql.identifier(table)}
+           where router_id = ${owner.uuid} and ip = '10.0.0.21'`,
+    );
+    const [event] = await queryRows<{ tx: string; outcome: string }>(
+      ctx.db.db,
+      sql`select xmin::text as tx, outcome from audit_events
+           where router_id = ${owner.uuid} and params->>'ip' = '10.0.0.21'`,
+    );
+    expect(event).toEqual({ tx: entry!.tx, outcome: 'succeeded' });
+  });
+
   it('PATCH changes the details in the database only; null clears; unknown entry is 404', async () => {
     const owner = await userWithRouter(ctx, alice);
     await injectAs(ctx.app, owner.user, {
