@@ -16,24 +16,11 @@ import type { AuthContext, ClientInfo } from './auth.service.js';
 import { recordRouterEvent } from './router-audit.js';
 import type { RouterOperationRunner } from './router-operation.runner.js';
 
-interface DeviceFields {
-  id: string;
-  mac: string;
-  ip: string | null;
-  hostname: string | null;
-  vendor: string | null;
-  name: string | null;
-  firstSeen: string;
-  lastSeen: string;
-}
+/** The columns of a device that every answer carries, times as ISO 8601. */
+type DeviceFields = Omit<InventoryDevice, 'online' | 'blocked' | 'whitelisted' | 'blacklisted'>;
 
-/** A device of the inventory with its state. */
-export interface DeviceView extends DeviceFields {
-  online: boolean;
-  blocked: boolean;
-  whitelisted: boolean;
-  blacklisted: boolean;
-}
+/** A device of the inventory with its state (the repository's rows, as they come). */
+export type DeviceView = InventoryDevice;
 
 /** A device found by a scan; `new` when this scan saw it for the first time. */
 export interface ScannedDeviceView extends DeviceFields {
@@ -45,7 +32,7 @@ export interface ScanResult {
   devices: ScannedDeviceView[];
 }
 
-function fields(d: InventoryDevice | UpsertedDevice): DeviceFields {
+function fields(d: UpsertedDevice): DeviceFields {
   return {
     id: d.id,
     mac: d.mac,
@@ -56,11 +43,6 @@ function fields(d: InventoryDevice | UpsertedDevice): DeviceFields {
     firstSeen: d.firstSeen.toISOString(),
     lastSeen: d.lastSeen.toISOString(),
   };
-}
-
-function toView(d: InventoryDevice): DeviceView {
-  const { online, blocked, whitelisted, blacklisted } = d;
-  return { ...fields(d), online, blocked, whitelisted, blacklisted };
 }
 
 // What the router says when it does not know (contract §1.2.3).
@@ -177,8 +159,7 @@ export class DevicesService {
   /** The router's devices with online, blocked, whitelisted and blacklisted flags. */
   async list(auth: AuthContext, routerId: string): Promise<DeviceView[]> {
     const router = await this.deps.runner.access(auth, routerId);
-    const rows = await this.deps.devices.listWithState(router.id);
-    return rows.map(toView);
+    return this.deps.devices.listWithState(router.id);
   }
 
   /**
@@ -211,6 +192,6 @@ export class DevicesService {
     if (!device) {
       throw new NotFoundError('DEVICE_NOT_FOUND', 'No such device on this router');
     }
-    return toView(device);
+    return device;
   }
 }

@@ -269,6 +269,63 @@ describe('inventory', () => {
     ]);
   });
 
+  it('reads the session with the membership, then the devices: two statements in all', async () => {
+    const owner = await userWithRouter(ctx);
+    ctx.sim.configureRouter(owner.routerId, { devices: [device(1)] });
+    await scan(owner);
+    const stranger = await userWithRouter(ctx);
+    for (const [who, status] of [
+      [owner, 200],
+      [stranger, 404],
+    ] as const) {
+      ctx.db.queries.length = 0;
+      const res = await injectAs(ctx.app, who.user, {
+        method: 'GET',
+        url: `/api/v1/routers/${owner.routerId}/devices`,
+      });
+      expect(res.statusCode, res.body).toBe(status);
+      expect(countStatements(ctx.db.queries, /from "user_sessions"/)).toBe(1);
+      expect(countStatements(ctx.db.queries, /"user_routers"/)).toBe(1);
+      expect(ctx.db.queries, ctx.db.queries.join('\n')).toHaveLength(status === 200 ? 2 : 1);
+    }
+    // Authentication runs before validation: a malformed id is not looked up.
+    for (const bad of ['%00', 'a%27b', 'x'.repeat(129)]) {
+      const res = await injectAs(ctx.app, owner.user, {
+        method: 'GET',
+        url: `/api/v1/routers/${bad}/devices`,
+      });
+      expect(res.statusCode, res.body).toBe(400);
+    }
+  });
+
+  it('answers times as JavaScript writes them: UTC, milliseconds truncated', async () => {
+    const owner = await userWithRouter(ctx);
+    ctx.sim.configureRouter(owner.routerId, { devices: [device(1)] });
+    const [scanned] = (await scan(owner)).json().data.devices;
+    const list = async () =>
+      (
+        await injectAs(ctx.app, owner.user, {
+          method: 'GET',
+          url: `/api/v1/routers/${owner.routerId}/devices`,
+        })
+      ).json().data[0];
+    expect(await list()).toMatchObject({
+      firstSeen: scanned.firstSeen,
+      lastSeen: scanned.lastSeen,
+      online: true,
+    });
+    await ctx.db.db.execute(
+      sql`update user_devices set first_seen = '2026-03-04 05:06:07.891999+02',
+                                  last_seen = '1999-12-31 23:59:59.999999+00'
+           where router_id = ${owner.uuid}`,
+    );
+    expect(await list()).toMatchObject({
+      firstSeen: '2026-03-04T03:06:07.891Z',
+      lastSeen: '1999-12-31T23:59:59.999Z',
+      online: false,
+    });
+  });
+
   it('marks devices missing from the latest scan offline', async () => {
     const owner = await userWithRouter(ctx);
     ctx.sim.configureRouter(owner.routerId, { devices: [device(1), device(2)] });

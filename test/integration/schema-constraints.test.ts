@@ -205,4 +205,34 @@ describe('constraints of the data model hold in the database itself', () => {
     );
     expect(after.changed).toBe(true);
   });
+
+  it('user_devices: updated_at moves on every update, whatever the statement sets it to', async () => {
+    const r = await router();
+    await db.db.execute(
+      sql`insert into user_devices (router_id, mac) values (${r.id}, '02:00:00:00:00:01')`,
+    );
+    const stamp = () =>
+      one<{ at: string }>(
+        sql`select updated_at::text as at from user_devices where router_id = ${r.id}`,
+      ).then((row) => row.at);
+    // Each update must leave updated_at later than before, and not in the future.
+    for (const set of [
+      sql`name = 'tv'`,
+      sql`name = 'tv2', updated_at = updated_at`,
+      sql`name = 'tv3', updated_at = updated_at - interval '1 day'`,
+      sql`name = 'tv4', updated_at = now() + interval '1 day'`,
+      sql`name = 'tv5', updated_at = null`,
+      sql`name = 'tv6', updated_at = clock_timestamp()`,
+    ]) {
+      const before = await stamp();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      await db.db.execute(sql`update user_devices set ${set} where router_id = ${r.id}`);
+      const check = await one<{ later: boolean; past: boolean }>(
+        sql`select updated_at > ${before}::timestamptz as later,
+                   updated_at <= clock_timestamp() as past
+              from user_devices where router_id = ${r.id}`,
+      );
+      expect(check, set.queryChunks.map(String).join('')).toEqual({ later: true, past: true });
+    }
+  });
 });
