@@ -6,6 +6,7 @@ import {
 } from '../clients/commands-server.client.js';
 import type { Clock } from '../clock.js';
 import type { SessionsRepository } from '../repositories/sessions.repository.js';
+import { LoginRouterGate } from './login-router-gate.js';
 
 /** The ids of one router operation: the login session (= Commands-Server sessionId) and the router. */
 export interface OperationIds {
@@ -32,6 +33,7 @@ const ANY_ROUTER = 'netpilot';
  */
 export class CommandsSessionService {
   private readonly inflight = new Map<string, Promise<void>>();
+  private readonly gate = new LoginRouterGate();
   private readonly background = new Set<Promise<unknown>>();
 
   constructor(
@@ -50,16 +52,34 @@ export class CommandsSessionService {
     ids: OperationIds,
     operation: (client: CommandsServerClient) => Promise<T>,
   ): Promise<T> {
-    await this.ensure(ids);
-    const client = this.client(ids);
-    try {
-      return await operation(client);
-    } catch (err) {
-      if (!(err instanceof CommandsServerError && err.isSessionInvalid)) {
-        throw err;
+    return this.onRouter(ids, async () => {
+      await this.ensure(ids);
+      const client = this.client(ids);
+      try {
+        return await operation(client);
+      } catch (err) {
+        if (!(err instanceof CommandsServerError && err.isSessionInvalid)) {
+          throw err;
+        }
+        await this.restart(ids);
+        return operation(client);
       }
-      await this.restart(ids);
-      return operation(client);
+    });
+  }
+
+  /**
+   * Runs `work` (making sure of the session, then the calls) while this login's
+   * Commands-Server session stays on `ids.routerId`: operations of the login on other
+   * routers wait, since moving the session to another router (end + start) would
+   * make these calls fail (see {@link LoginRouterGate}). Not re-entrant: `work`
+   * must not call run() or onRouter() itself.
+   */
+  async onRouter<T>(ids: OperationIds, work: () => Promise<T>): Promise<T> {
+    const release = await this.gate.enter(ids.sessionId, ids.routerId);
+    try {
+      return await work();
+    } finally {
+      release();
     }
   }
 
@@ -118,7 +138,10 @@ export class CommandsSessionService {
       await this.sessions.markCsActive(ids.sessionId, ids.routerId, fresh, now());
     } catch (err) {
       if (err instanceof CommandsServerError && err.isSessionAlreadyActive) {
-        await this.sessions.markCsActive(ids.sessionId, ids.routerId, false, now());
+        // Counts as started (SPEC §4), but this start prepared nothing (contract §4,
+        // lesson 2): whoever started it records the router it prepared. If nobody
+        // does, the next operation on this router ends and starts it properly.
+        await this.sessions.markCsActive(ids.sessionId, null, false, now());
         return;
       }
       if (err instanceof CommandsServerError && err.failure !== 'unavailable') {
@@ -178,7 +201,8 @@ export class CommandsSessionService {
     this.track(
       routerOf().then(async (routerId) => {
         if (routerId) {
-          await this.ensure({ sessionId, routerId });
+          const ids = { sessionId, routerId };
+          await this.onRouter(ids, () => this.ensure(ids));
         }
       }),
     );

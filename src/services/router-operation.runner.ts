@@ -41,9 +41,9 @@ export interface OperationSpec<R, P> {
 /**
  * The one orchestration pattern of SPEC §6, after authentication and
  * validation: audit `pending` → make sure the Commands-Server session exists →
- * call → on failure leave the domain tables untouched → on success persist in
- * one transaction → audit the outcome. A write that fails after the router
- * changed is reported (PERSISTENCE_FAILED), never a silent success.
+ * call → on failure leave the domain tables untouched and audit the outcome → on
+ * success persist and audit `succeeded` in one transaction. A write that fails
+ * after the router changed is reported (PERSISTENCE_FAILED), never a silent success.
  */
 export class RouterOperationRunner {
   constructor(
@@ -117,46 +117,47 @@ export class RouterOperationRunner {
 
     let routerChanged = false;
     try {
-      await commandsSessions.ensure(ids, spec.auth.commandsSession);
-      const attempt = async () => {
-        if (spec.serialize) {
-          return this.deps.db.transaction(async (tx) => {
-            await lockRouter(tx, spec.router.id);
-            const early = spec.precheck ? await spec.precheck(tx) : null;
-            if (early) {
-              return { result: early.result, persisted: undefined };
-            }
-            const result = await spec.call(commandsSessions.client(ids));
-            routerChanged = true;
-            const persisted = spec.persist
-              ? await persistAndRecord(spec.persist, tx, result)
-              : undefined;
-            return { result, persisted };
-          });
+      const out = await commandsSessions.onRouter(ids, async () => {
+        await commandsSessions.ensure(ids, spec.auth.commandsSession);
+        const attempt = async () => {
+          if (spec.serialize) {
+            return this.deps.db.transaction(async (tx) => {
+              await lockRouter(tx, spec.router.id);
+              const early = spec.precheck ? await spec.precheck(tx) : null;
+              if (early) {
+                return { result: early.result, persisted: undefined };
+              }
+              const result = await spec.call(commandsSessions.client(ids));
+              routerChanged = true;
+              const persisted = spec.persist
+                ? await persistAndRecord(spec.persist, tx, result)
+                : undefined;
+              return { result, persisted };
+            });
+          }
+          const early = spec.precheck ? await spec.precheck(this.deps.db) : null;
+          if (early) {
+            return { result: early.result, persisted: undefined };
+          }
+          const result = await spec.call(commandsSessions.client(ids));
+          routerChanged = true;
+          const persist = spec.persist;
+          const persisted = persist
+            ? await this.deps.db.transaction((tx) => persistAndRecord(persist, tx, result))
+            : undefined;
+          return { result, persisted };
+        };
+        try {
+          return await attempt();
+        } catch (err) {
+          if (!(err instanceof CommandsServerError && err.isSessionInvalid)) {
+            throw err;
+          }
+          // The rejected call never ran: start the session again and retry once.
+          await commandsSessions.restart(ids);
+          return await attempt();
         }
-        const early = spec.precheck ? await spec.precheck(this.deps.db) : null;
-        if (early) {
-          return { result: early.result, persisted: undefined };
-        }
-        const result = await spec.call(commandsSessions.client(ids));
-        routerChanged = true;
-        const persist = spec.persist;
-        const persisted = persist
-          ? await this.deps.db.transaction((tx) => persistAndRecord(persist, tx, result))
-          : undefined;
-        return { result, persisted };
-      };
-      let out: { result: R; persisted: P | undefined };
-      try {
-        out = await attempt();
-      } catch (err) {
-        if (!(err instanceof CommandsServerError && err.isSessionInvalid)) {
-          throw err;
-        }
-        // The rejected call never ran: start the session again and retry once.
-        await commandsSessions.restart(ids);
-        out = await attempt();
-      }
+      });
       if (!recorded) {
         await finish('succeeded', null);
       }

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CommandsServerClient } from '../../src/clients/commands-server.client.js';
 import { queryRows } from '../../src/db/client.js';
 import {
   createTestContext,
@@ -72,6 +73,55 @@ describe('Commands-Server session lifecycle', () => {
     await operate(user.sessionId, b);
     expect(ctx.sim.routerState(b).infrastructureReady).toBe(true);
     expect((await csRow(user.sessionId)).cs_router_ids).toEqual([b]);
+  });
+
+  it('runs one login’s operations on two routers at once: none fails, each router is prepared', async () => {
+    const user = await registerAndLogin(ctx.app);
+    const [a, b] = [uniqueRouterId(), uniqueRouterId()];
+    // Calls on A take a while, so that operations on B arrive while they are in flight.
+    ctx.sim.faults.inject({
+      match: { path: '/api/wifi/status', routerId: a },
+      fault: { kind: 'latency', ms: 30 },
+    });
+    try {
+      const results = await Promise.allSettled(
+        Array.from({ length: 24 }, (_, i) => operate(user.sessionId, i % 3 === 0 ? b : a)),
+      );
+      expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+    } finally {
+      ctx.sim.faults.clear();
+    }
+    // The session moved between the routers (end + start), never under a call in flight.
+    const starts = ctx.sim.calls.filter(
+      (c) => c.path === '/api/session/start' && c.sessionId === user.sessionId,
+    );
+    expect(starts.map((c) => c.routerId)).toEqual(expect.arrayContaining([a, b]));
+    expect(ctx.sim.routerState(a).infrastructureReady).toBe(true);
+    expect(ctx.sim.routerState(b).infrastructureReady).toBe(true);
+    const last = starts.at(-1)!.routerId;
+    expect(await csRow(user.sessionId)).toMatchObject({
+      cs_state: 'active',
+      cs_router_ids: [last],
+    });
+  });
+
+  it('counts SESSION_ALREADY_ACTIVE as started, but not as having prepared the router', async () => {
+    const user = await registerAndLogin(ctx.app);
+    const [other, a] = [uniqueRouterId(), uniqueRouterId()];
+    // Someone else (say, another instance that has not recorded it yet) started the
+    // login's Commands-Server session with another router.
+    await new CommandsServerClient(ctx.http, {
+      sessionId: user.sessionId,
+      routerId: other,
+    }).startSession();
+    const status = await operate(user.sessionId, a);
+    expect(status.ssid).toBeTypeOf('string');
+    expect(ctx.sim.routerState(a).infrastructureReady).toBe(false);
+    expect(await csRow(user.sessionId)).toMatchObject({ cs_state: 'active', cs_router_ids: [] });
+    // The next operation on A moves the session there properly.
+    await operate(user.sessionId, a);
+    expect(ctx.sim.routerState(a).infrastructureReady).toBe(true);
+    expect((await csRow(user.sessionId)).cs_router_ids).toEqual([a]);
   });
 
   it('starts again and retries once after the Commands-Server restarted', async () => {

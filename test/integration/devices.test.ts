@@ -302,13 +302,13 @@ describe('inventory', () => {
     const owner = await userWithRouter(ctx);
     ctx.sim.configureRouter(owner.routerId, { devices: [device(1)] });
     const [scanned] = (await scan(owner)).json().data.devices;
-    const list = async () =>
-      (
-        await injectAs(ctx.app, owner.user, {
-          method: 'GET',
-          url: `/api/v1/routers/${owner.routerId}/devices`,
-        })
-      ).json().data[0];
+    const list = async (): Promise<Record<string, unknown>> => {
+      const res = await injectAs(ctx.app, owner.user, {
+        method: 'GET',
+        url: `/api/v1/routers/${owner.routerId}/devices`,
+      });
+      return res.json<{ data: Record<string, unknown>[] }>().data[0]!;
+    };
     expect(await list()).toMatchObject({
       firstSeen: scanned.firstSeen,
       lastSeen: scanned.lastSeen,
