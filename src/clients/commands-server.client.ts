@@ -59,6 +59,17 @@ const USAGE_PATHS = {
  * Only these two names may become a path segment; the union type is not enough once
  * a value comes from outside TypeScript.
  */
+/**
+ * The MAC that `POST /api/network/block` says it blocked ("Successfully blocked IP …
+ * (MAC: aa:bb:cc:dd:ee:ff)"), lower-case; null when the answer does not say. The
+ * router finds that MAC by a substring match of the IP in its ARP table and DHCP
+ * leases (contract §1.2.3, §5.10), so it may be another device's (`.1` matches `.10`).
+ */
+export function blockedMacOf(message: string): string | null {
+  const m = /\(MAC: ([0-9A-Fa-f]{2}(?:[:-][0-9A-Fa-f]{2}){5})\)/.exec(message);
+  return m?.[1] ? m[1].toLowerCase().replace(/-/g, ':') : null;
+}
+
 function listRoot(list: ListName): string {
   switch (list) {
     case 'whitelist':

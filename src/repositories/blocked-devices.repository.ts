@@ -16,23 +16,29 @@ export class BlockedDevicesRepository {
   constructor(private readonly db: Executor) {}
 
   /**
-   * Records a block. The MAC is the one of the known device with this IP (the most
-   * recently seen, if the IP moved between devices), null when none is known.
-   * Blocking a blocked IP again keeps who blocked it first and when, and fills in
-   * the MAC if it was unknown.
+   * Records a block. The MAC is the one the router says it blocked when it says so,
+   * else the one of the known device with this IP (the most recently seen, if the IP
+   * moved between devices), null when neither is known. Blocking a blocked IP again
+   * keeps who blocked it first and when, and takes the newer MAC if there is one.
+   * Also answers the MAC the inventory knows at this IP, to compare.
    */
   async upsert(
     routerUuid: string,
     ip: string,
+    routerMac: string | null,
     blockedBy: string,
     executor: Executor,
-  ): Promise<BlockedDeviceRow> {
-    const knownMac = sql`(select d.mac from ${userDevices} d
-      where d.router_id = ${routerUuid} and d.ip = ${ip}::inet
-      order by d.last_seen desc limit 1)`;
+  ): Promise<BlockedDeviceRow & { inventoryMac: string | null }> {
+    const [known] = await executor
+      .select({ mac: userDevices.mac })
+      .from(userDevices)
+      .where(and(eq(userDevices.routerId, routerUuid), sql`${userDevices.ip} = ${ip}::inet`))
+      .orderBy(desc(userDevices.lastSeen))
+      .limit(1);
+    const inventoryMac = known?.mac ?? null;
     const [row] = await executor
       .insert(userBlockedDevices)
-      .values({ routerId: routerUuid, ip, mac: knownMac, blockedBy })
+      .values({ routerId: routerUuid, ip, mac: routerMac ?? inventoryMac, blockedBy })
       .onConflictDoUpdate({
         target: [userBlockedDevices.routerId, userBlockedDevices.ip],
         set: { mac: sql`coalesce(excluded.mac, ${userBlockedDevices.mac})` },
@@ -47,6 +53,7 @@ export class BlockedDevicesRepository {
       blockedBy: row!.blockedBy,
       blockedByEmail: who?.email ?? null,
       blockedAt: row!.createdAt,
+      inventoryMac,
     };
   }
 

@@ -157,8 +157,9 @@ export class DevicesRepository {
 
   /**
    * The router's devices with their state in ONE query: online when seen by the
-   * latest scan; blocked when a block row has its IP or MAC (the router's rule
-   * is per MAC, so a blocked device stays blocked at a new IP); listed when a
+   * latest scan; blocked when a block row has its MAC (the router's rule is per MAC,
+   * so a blocked device stays blocked at a new IP, and another device at the blocked
+   * IP is not blocked), or its IP when the block's MAC is unknown; listed when a
    * whitelist or blacklist entry has its IP. With `deviceId`, that device only.
    * Both forms are prepared: GET /devices runs this on every request.
    */
@@ -213,7 +214,7 @@ function listQuery(db: Executor, oneDevice: boolean) {
       online: sql<boolean>`coalesce(${userDevices.lastSeen} = ${routers.lastScanAt}, false)`,
       blocked: sql<boolean>`exists (select 1 from ${userBlockedDevices} b
         where b.router_id = ${userDevices.routerId}
-          and (b.ip = ${userDevices.ip} or b.mac = ${userDevices.mac}))`,
+          and (b.mac = ${userDevices.mac} or (b.mac is null and b.ip = ${userDevices.ip})))`,
       whitelisted: sql<boolean>`exists (select 1 from ${userWhitelists} w
         where w.router_id = ${userDevices.routerId} and w.ip = ${userDevices.ip})`,
       blacklisted: sql<boolean>`exists (select 1 from ${userBlacklists} k

@@ -2,6 +2,7 @@ import type {
   BlockedDeviceRow,
   BlockedDevicesRepository,
 } from '../repositories/blocked-devices.repository.js';
+import { blockedMacOf } from '../clients/commands-server.client.js';
 import { parseIpv4 } from '../validation/router-input.js';
 import type { AuthContext, ClientInfo } from './auth.service.js';
 import type { RouterOperationRunner } from './router-operation.runner.js';
@@ -12,6 +13,11 @@ export interface BlockedDeviceView {
   mac: string | null;
   blockedBy: { userId: string; email: string | null } | null;
   blockedAt: string;
+}
+
+/** The answer to a block: the block, and a warning when the router blocked another device. */
+export interface BlockResultView extends BlockedDeviceView {
+  warning: string | null;
 }
 
 function toView(row: BlockedDeviceRow): BlockedDeviceView {
@@ -34,13 +40,19 @@ export class BlockingService {
     private readonly deps: { runner: RouterOperationRunner; blocked: BlockedDevicesRepository },
   ) {}
 
-  /** Blocks the device with this IP and records it, with its MAC when the inventory knows it. */
+  /**
+   * Blocks the device with this IP and records it with the MAC the router blocked
+   * (else the inventory's). The router finds that MAC by a substring match of the IP
+   * (`.1` matches `.10`): when it blocked another MAC than the inventory knows at this
+   * IP, the block stands as the router made it, recorded truthfully, and the answer
+   * says so in `warning`.
+   */
   async block(
     auth: AuthContext,
     client: ClientInfo,
     routerId: string,
     ipInput: string,
-  ): Promise<BlockedDeviceView> {
+  ): Promise<BlockResultView> {
     const router = await this.deps.runner.access(auth, routerId);
     const ip = parseIpv4(ipInput, 'body.ip');
     const { persisted } = await this.deps.runner.execute({
@@ -51,9 +63,19 @@ export class BlockingService {
       params: { ip },
       serialize: true,
       call: (cs) => cs.block(ip),
-      persist: (tx) => this.deps.blocked.upsert(router.id, ip, auth.userId, tx),
+      persist: (tx, message) =>
+        this.deps.blocked.upsert(router.id, ip, blockedMacOf(message), auth.userId, tx),
     });
-    return toView(persisted!);
+    const row = persisted!;
+    const other = row.inventoryMac !== null && row.mac !== null && row.mac !== row.inventoryMac;
+    return {
+      ...toView(row),
+      warning: other
+        ? `The router blocked MAC ${row.mac}, not the device this inventory knows at ` +
+          `${ip} (MAC ${row.inventoryMac}): it looks the IP up by substring. ` +
+          `Check the blocked devices and the router's firewall rules.`
+        : null,
+    };
   }
 
   /**

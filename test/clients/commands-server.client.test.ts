@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  blockedMacOf,
   CommandsServerClient,
   CommandsServerError,
   CommandsServerHttp,
@@ -78,6 +79,20 @@ afterEach(async () => {
   await fake.close();
   await http.close();
   expect(stray).toEqual([]);
+});
+
+describe('blockedMacOf', () => {
+  it('reads the MAC the router says it blocked, lower-case with colons; null when absent', () => {
+    expect(blockedMacOf('Successfully blocked IP 192.168.1.10 (MAC: AA:bb:cc:dd:ee:0F)')).toBe(
+      'aa:bb:cc:dd:ee:0f',
+    );
+    expect(blockedMacOf('Successfully blocked IP 192.168.1.10 (MAC: aa-bb-cc-dd-ee-ff)')).toBe(
+      'aa:bb:cc:dd:ee:ff',
+    );
+    expect(blockedMacOf('Successfully blocked IP 192.168.1.10')).toBeNull();
+    expect(blockedMacOf('Successfully blocked IP 1.1.1.1 (MAC: not-a-mac)')).toBeNull();
+    expect(blockedMacOf('(MAC: aa:bb:cc:dd:ee)')).toBeNull();
+  });
 });
 
 describe('CommandsServerClient request building', () => {

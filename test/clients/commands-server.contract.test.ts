@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  blockedMacOf,
   CommandsServerClient,
   CommandsServerError,
   CommandsServerHttp,
@@ -136,7 +137,9 @@ describe('success shapes against the simulator', () => {
     if (device === undefined) {
       throw new Error('simulator generated no device');
     }
-    expect(await sut.block(device.ip)).toMatch(/^Successfully blocked IP /);
+    const message = await sut.block(device.ip);
+    expect(message).toMatch(/^Successfully blocked IP /);
+    expect(blockedMacOf(message)).toBe(device.mac);
     const blocked = await sut.blocked();
     expect(blocked).toContainEqual({ mac: device.mac, ip: device.ip });
     expect(blocked).toEqual(sim.routerState(ROUTER).blocked);

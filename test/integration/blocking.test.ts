@@ -82,22 +82,54 @@ describe('block', () => {
     expect(blocked.map((d: { ip: string }) => d.ip)).toEqual([device.ip]);
   });
 
-  it('records no MAC for an IP the inventory does not know, and fills it in later', async () => {
+  it('records the MAC the router blocked, also for an IP the inventory does not know', async () => {
     const owner = await userWithRouter(ctx);
     const device = ctx.sim.routerState(owner.routerId).devices[0]!;
-    expect((await call(owner, 'block', device.ip)).statusCode).toBe(200);
+    const first = await call(owner, 'block', device.ip);
+    expect(first.statusCode).toBe(200);
+    expect(first.json().data).toMatchObject({ mac: device.mac, warning: null });
     expect(await blockedRows(owner)).toEqual([
-      { ip: device.ip, mac: null, blocked_by: owner.user.userId },
+      { ip: device.ip, mac: device.mac, blocked_by: owner.user.userId },
     ]);
-    await injectAs(ctx.app, owner.user, {
-      method: 'POST',
-      url: `/api/v1/routers/${owner.routerId}/scan`,
-    });
-    // A member blocks it again: one row, the first blocker kept, the MAC now known.
+    // A member blocks it again: one row, the first blocker kept.
     const member = await memberOf(ctx, owner);
     expect((await call(member, 'block', device.ip)).statusCode).toBe(200);
     expect(await blockedRows(owner)).toEqual([
       { ip: device.ip, mac: device.mac, blocked_by: owner.user.userId },
+    ]);
+  });
+
+  it('says so, and records the truth, when the router blocks another device (.1 matches .10)', async () => {
+    const owner = await userWithRouter(ctx);
+    const ten = { ip: '192.168.1.10', mac: '02:00:00:00:0a:10', hostname: 'tv', vendor: 'Acme' };
+    const one = { ip: '192.168.1.1', mac: '02:00:00:00:0a:01', hostname: 'nas', vendor: 'Acme' };
+    // The router's ARP table lists .10 first; its lookup greps for "192.168.1.1".
+    ctx.sim.configureRouter(owner.routerId, { devices: [ten, one] });
+    const scan = await injectAs(ctx.app, owner.user, {
+      method: 'POST',
+      url: `/api/v1/routers/${owner.routerId}/scan`,
+    });
+    expect(scan.statusCode, scan.body).toBe(200);
+    const res = await call(owner, 'block', one.ip);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(ctx.sim.routerState(owner.routerId).blocked).toEqual([{ mac: ten.mac, ip: ten.ip }]);
+    const data = res.json().data;
+    expect(data).toMatchObject({ ip: one.ip, mac: ten.mac });
+    expect(data.warning).toContain(ten.mac);
+    expect(data.warning).toContain(one.mac);
+    expect(await blockedRows(owner)).toEqual([
+      { ip: one.ip, mac: ten.mac, blocked_by: owner.user.userId },
+    ]);
+    // The inventory shows what the router's per-MAC rule really blocks.
+    const devices = await injectAs(ctx.app, owner.user, {
+      method: 'GET',
+      url: `/api/v1/routers/${owner.routerId}/devices`,
+    });
+    expect(
+      devices.json().data.map((d: { ip: string; blocked: boolean }) => [d.ip, d.blocked]),
+    ).toEqual([
+      [one.ip, false],
+      [ten.ip, true],
     ]);
   });
 

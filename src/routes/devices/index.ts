@@ -8,6 +8,7 @@ import type { DevicesService } from '../../services/devices.service.js';
 import { authed, clientInfo, errorResponses as errors, security } from '../common.js';
 import { RouterParamsSchema } from '../routers/schemas.js';
 import {
+  BlockResultSchema,
   BlockedDeviceSchema,
   DeviceParamsSchema,
   DeviceSchema,
@@ -106,7 +107,7 @@ export default async function deviceRoutes(fastify: FastifyInstance, options: De
         security,
         params: RouterParamsSchema,
         body: IpBodySchema,
-        response: { 200: Envelope(BlockedDeviceSchema), ...errors(...ROUTER_OPERATION_ERRORS) },
+        response: { 200: Envelope(BlockResultSchema), ...errors(...ROUTER_OPERATION_ERRORS) },
       },
     },
     async (request, reply) => {

@@ -64,7 +64,12 @@ export const ScanResultSchema = Type.Object({
 
 export const BlockedDeviceSchema = Type.Object({
   ip: Type.String(),
-  mac: Nullable(Type.String({ description: 'of the known device with this IP, if any' })),
+  mac: Nullable(
+    Type.String({
+      description:
+        'the MAC the router blocked (its firewall rule is per MAC), else the known device’s with this IP',
+    }),
+  ),
   blockedBy: Type.Union([
     Type.Object({
       userId: Type.String({ format: 'uuid' }),
@@ -73,6 +78,16 @@ export const BlockedDeviceSchema = Type.Object({
     Type.Null(),
   ]),
   blockedAt: Timestamp,
+});
+
+export const BlockResultSchema = Type.Object({
+  ...BlockedDeviceSchema.properties,
+  warning: Nullable(
+    Type.String({
+      description:
+        'set when the router blocked another MAC than the inventory knows at this IP (its lookup matches IPs by substring)',
+    }),
+  ),
 });
 
 export const UnblockResultSchema = Type.Object({
