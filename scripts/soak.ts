@@ -378,7 +378,8 @@ async function main(): Promise<number> {
     cleanups.push(() => db.close());
     await runMigrations(db);
 
-    const sim = await startSimulator({ janitorIntervalMs: 0 });
+    // The harness runs in this process: keep the simulator's call log (and RSS) bounded.
+    const sim = await startSimulator({ janitorIntervalMs: 0, maxRecordedCalls: 1000 });
     cleanups.push(() => sim.close());
     const config = loadConfig({
       NODE_ENV: 'test',

@@ -56,6 +56,8 @@ async function main(): Promise<void> {
     if (commandsServerUrl === null) {
       simulator = await startSimulator({
         devicesPerRouter: config.commandsServer.simulatorDevices,
+        // It runs as long as the server: keep only the latest calls.
+        maxRecordedCalls: 1000,
       });
       const sim = simulator;
       cleanups.push(() => sim.close());

@@ -272,11 +272,7 @@ export class SessionsRepository {
   }
 }
 
-/**
- * The authentication lookup as a prepared statement: Drizzle builds its SQL once
- * instead of on every request, and on PostgreSQL the named statement is parsed and
- * planned once per connection (node-postgres keeps it per connection).
- */
+/** What authentication reads of a session and its user. */
 const liveSessionColumns = {
   sessionId: userSessions.id,
   tokenHash: userSessions.tokenHash,
@@ -302,6 +298,11 @@ function liveSessionWhere() {
   );
 }
 
+/**
+ * The authentication lookup as a prepared statement: Drizzle builds its SQL once
+ * instead of on every request, and on PostgreSQL the named statement is parsed and
+ * planned once per connection (node-postgres keeps it per connection).
+ */
 function liveSessionQuery(db: Executor) {
   return db
     .select(liveSessionColumns)

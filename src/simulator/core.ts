@@ -61,6 +61,7 @@ const DEFAULTS: ResolvedOptions = {
   realUciBugs: false,
   enableAdminRoutes: false,
   now: () => new Date(),
+  maxRecordedCalls: Infinity,
 };
 
 function assertNumber(value: number, name: string, min: number, max = Infinity): void {
@@ -83,5 +84,13 @@ export function resolveOptions(options: SimulatorOptions): ResolvedOptions {
   assertNumber(resolved.sessionTimeoutMs, 'sessionTimeoutMs', 1);
   assertNumber(resolved.janitorIntervalMs, 'janitorIntervalMs', 0, 2 ** 31 - 1);
   assertNumber(resolved.latencyMs, 'latencyMs', 0, 2 ** 31 - 1);
+  if (
+    resolved.maxRecordedCalls !== Infinity &&
+    !(Number.isInteger(resolved.maxRecordedCalls) && resolved.maxRecordedCalls >= 0)
+  ) {
+    throw new RangeError(
+      `maxRecordedCalls must be a whole number or Infinity, got ${resolved.maxRecordedCalls}`,
+    );
+  }
   return resolved;
 }

@@ -13,7 +13,8 @@ async function main(): Promise<void> {
     }
     process.exit(1);
   }
-  const simulator = await startSimulator(parsed.options);
+  // Long-running: keep only the latest calls, so memory stays flat.
+  const simulator = await startSimulator({ maxRecordedCalls: 1000, ...parsed.options });
   console.log(`Commands-Server simulator listening on ${simulator.url}`);
   const shutdown = (): void => {
     simulator.close().then(

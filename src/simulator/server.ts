@@ -79,6 +79,10 @@ export class RequestPipeline {
       at: this.core.options.now(),
     };
     this.calls.push(call);
+    const excess = this.calls.length - this.core.options.maxRecordedCalls;
+    if (excess > 0) {
+      this.calls.splice(0, excess);
+    }
     const fault = this.core.faults.pick({
       method: sreq.method,
       path: sreq.rawPath,

@@ -117,6 +117,12 @@ export interface SimulatorOptions {
   enableAdminRoutes?: boolean;
   /** Clock used for idle expiry and timestamps. Default real time. */
   now?: () => Date;
+  /**
+   * Calls kept in `calls`, the oldest dropped first. Default unlimited (tests read
+   * them); long-running simulators (`npm start`, `npm run simulator`, the soak and the
+   * benchmark) keep 1,000 so that memory stays flat.
+   */
+  maxRecordedCalls?: number;
 }
 
 /** One request the simulator received. */

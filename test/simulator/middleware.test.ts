@@ -268,3 +268,23 @@ describe('routes that never succeed', () => {
     expect(message).toBeTruthy();
   });
 });
+
+describe('call log', () => {
+  it('keeps only the latest maxRecordedCalls calls, oldest dropped first', async () => {
+    const small = await startSimulator({ maxRecordedCalls: 3, janitorIntervalMs: 0 });
+    try {
+      for (const path of ['/health', '/a', '/b', '/c', '/d']) {
+        await call(small.url, 'GET', path);
+      }
+      expect(small.calls.map((c) => c.path)).toEqual(['/b', '/c', '/d']);
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('refuses a limit that is not a whole number', async () => {
+    for (const bad of [-1, 1.5, Number.NaN]) {
+      await expect(startSimulator({ maxRecordedCalls: bad })).rejects.toThrow(/maxRecordedCalls/);
+    }
+  });
+});
