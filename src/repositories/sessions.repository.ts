@@ -25,9 +25,6 @@ export interface AuthenticatedRow {
   userId: string;
   email: string;
   passwordChangedAt: Date;
-  /** The session's Commands-Server state, so router operations need not read it again. */
-  csState: SessionRow['csState'];
-  csRouterIds: string[];
 }
 
 /** {@link AuthenticatedRow} plus the caller's access to one router, read in the same query. */
@@ -279,8 +276,6 @@ const liveSessionColumns = {
   expiresAt: userSessions.expiresAt,
   absoluteExpiresAt: userSessions.absoluteExpiresAt,
   lastSeenAt: userSessions.lastSeenAt,
-  csState: userSessions.csState,
-  csRouterIds: userSessions.csRouterIds,
   userId: users.id,
   email: users.email,
   passwordChangedAt: users.passwordChangedAt,

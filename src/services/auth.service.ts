@@ -19,11 +19,6 @@ export interface AuthContext {
   sessionId: string;
   sessionExpiresAt: Date;
   /**
-   * The login's Commands-Server session as read with the session, so that a router
-   * operation need not read it again (it is re-read before anything is changed).
-   */
-  commandsSession?: { state: SessionRow['csState']; routerIds: readonly string[] };
-  /**
    * When authentication was asked about a router (router routes): the caller's
    * access to it, read in the same query; null when it does not exist or the
    * caller is not a member.
@@ -226,7 +221,6 @@ export class AuthService {
       email: row.email,
       sessionId: row.sessionId,
       sessionExpiresAt: expiresAt,
-      commandsSession: { state: row.csState, routerIds: row.csRouterIds },
     };
     if (routerId !== undefined && withRouter) {
       auth.router = { routerId, access: withRouter.router };

@@ -97,16 +97,10 @@ export class CommandsSessionService {
 
   /**
    * Makes sure the Commands-Server session is active and has prepared this router.
-   * `known` is the state as read moments ago with the login (authentication): when
-   * it already says so, nothing more is read; otherwise the row is read again.
+   * Call it inside {@link onRouter}: the state it reads must not be older than the
+   * login's last move to another router (so it is read here, not with the login).
    */
-  async ensure(
-    ids: OperationIds,
-    known?: { state: string; routerIds: readonly string[] },
-  ): Promise<void> {
-    if (known?.state === 'active' && known.routerIds.includes(ids.routerId)) {
-      return;
-    }
+  async ensure(ids: OperationIds): Promise<void> {
     // One start at a time per login in this process; across instances the
     // database row and SESSION_ALREADY_ACTIVE keep it correct.
     const key = `${ids.sessionId}|${ids.routerId}`;

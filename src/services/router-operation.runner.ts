@@ -118,7 +118,7 @@ export class RouterOperationRunner {
     let routerChanged = false;
     try {
       const out = await commandsSessions.onRouter(ids, async () => {
-        await commandsSessions.ensure(ids, spec.auth.commandsSession);
+        await commandsSessions.ensure(ids);
         const attempt = async () => {
           if (spec.serialize) {
             return this.deps.db.transaction(async (tx) => {

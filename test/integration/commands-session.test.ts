@@ -105,6 +105,44 @@ describe('Commands-Server session lifecycle', () => {
     });
   });
 
+  it('serves one login’s concurrent list changes on two routers through HTTP, all of them', async () => {
+    const user = await registerAndLogin(ctx.app);
+    const a = await createRouterFor(ctx.db.db, user.userId);
+    const b = await createRouterFor(ctx.db.db, user.userId);
+    ctx.sim.faults.inject({
+      match: { path: '/api/whitelist/add', routerId: a.routerId },
+      fault: { kind: 'latency', ms: 20 },
+    });
+    try {
+      const answers = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          injectAs(ctx.app, user, {
+            method: 'POST',
+            url: `/api/v1/routers/${(i % 2 ? a : b).routerId}/whitelist`,
+            payload: { ip: `10.9.0.${i + 1}` },
+          }),
+        ),
+      );
+      expect(answers.map((r) => r.statusCode)).toEqual(Array.from({ length: 12 }, () => 201));
+    } finally {
+      ctx.sim.faults.clear();
+    }
+    for (const [router, parity] of [
+      [a, 1],
+      [b, 0],
+    ] as const) {
+      const expected = Array.from({ length: 12 }, (_, i) => i)
+        .filter((i) => i % 2 === parity)
+        .map((i) => `10.9.0.${i + 1}`);
+      expect([...ctx.sim.routerState(router.routerId).whitelist].sort()).toEqual(expected.sort());
+      const rows = await queryRows<{ ip: string }>(
+        ctx.db.db,
+        sql`select host(ip) as ip from user_whitelists where router_id = ${router.id}`,
+      );
+      expect(rows.map((r) => r.ip).sort()).toEqual(expected.sort());
+    }
+  });
+
   it('counts SESSION_ALREADY_ACTIVE as started, but not as having prepared the router', async () => {
     const user = await registerAndLogin(ctx.app);
     const [other, a] = [uniqueRouterId(), uniqueRouterId()];
