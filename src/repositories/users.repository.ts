@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { users } from '../db/schema/index.js';
@@ -10,7 +10,7 @@ export type UserRow = typeof users.$inferSelect;
 export class UsersRepository {
   constructor(private readonly db: Executor) {}
 
-  /** Inserts a user; the case-insensitive unique index decides whether the email is taken. */
+  /** Inserts a user (email normalised by the caller); the unique index decides whether it is taken. */
   async create(
     email: string,
     passwordHash: string,
@@ -20,19 +20,16 @@ export class UsersRepository {
       const [row] = await executor.insert(users).values({ email, passwordHash }).returning();
       return row!;
     } catch (err) {
-      if (isUniqueViolation(err, 'users_email_lower_uq')) {
+      if (isUniqueViolation(err, 'users_email_uq')) {
         throw new ConflictError('EMAIL_TAKEN', 'An account with this email already exists');
       }
       throw err;
     }
   }
 
+  /** `email` in its normalised form (normalizeEmail), the only form stored. */
   async findByEmail(email: string): Promise<UserRow | null> {
-    const [row] = await this.db
-      .select()
-      .from(users)
-      .where(sql`lower(${users.email}) = lower(${email})`)
-      .limit(1);
+    const [row] = await this.db.select().from(users).where(eq(users.email, email)).limit(1);
     return row ?? null;
   }
 

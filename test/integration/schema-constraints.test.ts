@@ -47,13 +47,16 @@ const CHECK = '23514';
 const FK = '23503';
 
 describe('constraints of the data model hold in the database itself', () => {
-  it('users: email unique case-insensitively', async () => {
-    const email = `Mixed-${uid()}@Example.com`;
+  it('users: email stored normalised (no ASCII capital, no surrounding space) and unique', async () => {
+    const email = `mixed-${uid()}@example.com`;
     await user(email);
+    for (const variant of [`Mixed-${uid()}@example.com`, ` ${email}`]) {
+      expect(
+        await failureCode(sql`insert into users (email, password_hash) values (${variant}, 'x')`),
+      ).toBe(CHECK);
+    }
     expect(
-      await failureCode(
-        sql`insert into users (email, password_hash) values (${email.toLowerCase()}, 'x')`,
-      ),
+      await failureCode(sql`insert into users (email, password_hash) values (${email}, 'x')`),
     ).toBe(UNIQUE);
   });
 

@@ -12,8 +12,15 @@ export const users = pgTable(
     passwordChangedAt: tstz().notNull().defaultNow(),
   },
   (t) => [
-    // Case-insensitive uniqueness lives in the database, never in a select-then-insert.
-    uniqueIndex('users_email_lower_uq').on(sql`lower(${t.email})`),
+    // Emails are stored normalised (src/validation/email.ts: NFKC, lower case), so
+    // uniqueness is plain equality; it lives in the database, never in a select-then-insert.
+    uniqueIndex('users_email_uq').on(t.email),
     check('users_email_length_ck', sql`char_length(${t.email}) between 3 and 254`),
+    // A second line behind normalizeEmail, for what is locale-independent in SQL:
+    // no ASCII capital and no surrounding white space is ever stored.
+    check(
+      'users_email_normalised_ck',
+      sql`${t.email} !~ '[A-Z]' and ${t.email} = btrim(${t.email})`,
+    ),
   ],
 );
