@@ -22,7 +22,7 @@ import listRoutes from './routes/lists/index.js';
 import usageRoutes from './routes/usage/index.js';
 import wifiRoutes from './routes/wifi/index.js';
 import { createServices, type Services } from './services/index.js';
-import type { ThrottleStore } from './services/login-throttle.js';
+import type { ThrottleStore } from './services/throttle/store.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -47,6 +47,29 @@ export interface AppDeps {
 }
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
+
+/** argon2 work and its queue: what a login flood costs, and what was shed. */
+function registerPasswordMetrics(metrics: Metrics, services: Services): void {
+  const { passwords, passwordWork } = services;
+  metrics.registerCounter(
+    'password_hash_operations_total',
+    'argon2 computations, by operation (hash: a new password; verify: a password checked).',
+    () => [
+      { labels: { operation: 'hash' }, value: passwords.counts.hash },
+      { labels: { operation: 'verify' }, value: passwords.counts.verify },
+    ],
+  );
+  metrics.registerGauge(
+    'password_work_queue_waiting',
+    'Password checks and hashes waiting for an argon2 slot.',
+    () => passwordWork.waitingCount,
+  );
+  metrics.registerCounter(
+    'password_work_queue_rejected_total',
+    'Password work refused with 503 BUSY because the queue was full.',
+    () => passwordWork.rejected,
+  );
+}
 
 /** Builds the Fastify app from its dependencies. Never listens: server.ts does. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -84,7 +107,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.addSchema(ErrorEnvelopeSchema);
   await app.register(errorHandler);
-  await app.register(metricsPlugin, { metrics: deps.metrics ?? new Metrics(), pool: deps.db.pool });
+  const metrics = deps.metrics ?? new Metrics();
+  await app.register(metricsPlugin, { metrics, pool: deps.db.pool });
+  registerPasswordMetrics(metrics, services);
   await app.register(securityHeaders, { hsts: config.isProduction });
   await app.register(cors, {
     origin: config.corsOrigins.length > 0 ? [...config.corsOrigins] : false,

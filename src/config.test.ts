@@ -71,12 +71,20 @@ describe(loadConfig.name, () => {
     const problems = problemsOf({ NODE_ENV: 'production' });
     expect(problems.join('\n')).toContain('COMMANDS_SERVER_URL is required in production');
     expect(problems.join('\n')).toContain('COOKIE_SECURE must be true');
+    expect(problems.join('\n')).toContain('DEVICE_COOKIE_SECRET is required in production');
     const sut = loadConfig({
       NODE_ENV: 'production',
       COMMANDS_SERVER_URL: 'http://10.0.0.5:5000',
       COOKIE_SECURE: 'true',
+      DEVICE_COOKIE_SECRET: 'x'.repeat(32),
     });
     expect(sut.sessions.cookieSecure).toBe(true);
+  });
+
+  it('refuses a short DEVICE_COOKIE_SECRET without echoing it', () => {
+    const problems = problemsOf({ DEVICE_COOKIE_SECRET: 'hunter2-short' });
+    expect(problems[0]).toMatch(/^DEVICE_COOKIE_SECRET must be at least 32 characters/);
+    expect(problems.join('\n')).not.toContain('hunter2');
   });
 
   it('enforces the OWASP floor for argon2id', () => {

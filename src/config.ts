@@ -69,6 +69,16 @@ const url =
     return raw.trim();
   };
 
+const secret =
+  (minLength: number): Parser<string> =>
+  (raw) => {
+    if (raw.length < minLength) {
+      // Never echo a secret, not even a wrong one.
+      throw new ParseProblem(`must be at least ${minLength} characters long`);
+    }
+    return raw;
+  };
+
 const originList: Parser<string[]> = (raw) => {
   const list = raw
     .split(',')
@@ -220,6 +230,26 @@ export const VARIABLES = {
     default: '5',
     parse: integer(1, 1000),
   },
+  REGISTER_THROTTLE_PER_IP: {
+    description: 'accounts one client address may create per registration window',
+    default: '10',
+    parse: integer(1, 1_000_000),
+  },
+  REGISTER_THROTTLE_WINDOW_SECONDS: {
+    description: 'the registration window',
+    default: '3600',
+    parse: integer(1, 604_800),
+  },
+  ARGON2_QUEUE_MAX: {
+    description: 'password checks that may wait for argon2; past it the answer is 503 BUSY',
+    default: '64',
+    parse: integer(2, 100_000),
+  },
+  DEVICE_COOKIE_SECRET: {
+    description:
+      'key (32+ characters) that signs device cookies; required in production, random per process when unset',
+    parse: secret(32),
+  },
   SCAN_MIN_INTERVAL_SECONDS: {
     description: 'shortest time between two scans of one router',
     default: '5',
@@ -261,8 +291,15 @@ export interface Config {
   };
   corsOrigins: string[];
   redisUrl: string | null;
-  argon2: { memoryKib: number; timeCost: number };
-  loginThrottle: { windowMs: number; freeAttempts: number };
+  argon2: { memoryKib: number; timeCost: number; queueMax: number };
+  loginThrottle: {
+    windowMs: number;
+    freeAttempts: number;
+    registrationsPerIp: number;
+    registrationWindowMs: number;
+  };
+  /** null: a random key per process (device cookies then last until a restart). */
+  deviceCookieSecret: string | null;
   scanMinIntervalMs: number;
 }
 
@@ -347,6 +384,11 @@ function productionProblems(v: Parsed): string[] {
   if (!v.COOKIE_SECURE) {
     problems.push('COOKIE_SECURE must be true in production (session cookies only over HTTPS).');
   }
+  if (v.DEVICE_COOKIE_SECRET === undefined) {
+    problems.push(
+      'DEVICE_COOKIE_SECRET is required in production (32+ random characters, the same on every instance; e.g. `openssl rand -base64 48`).',
+    );
+  }
   return problems;
 }
 
@@ -394,11 +436,18 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     },
     corsOrigins: v.CORS_ORIGINS,
     redisUrl: v.REDIS_URL ?? null,
-    argon2: { memoryKib: v.ARGON2_MEMORY_KIB, timeCost: v.ARGON2_TIME_COST },
+    argon2: {
+      memoryKib: v.ARGON2_MEMORY_KIB,
+      timeCost: v.ARGON2_TIME_COST,
+      queueMax: v.ARGON2_QUEUE_MAX,
+    },
     loginThrottle: {
       windowMs: v.LOGIN_THROTTLE_WINDOW_SECONDS * 1000,
       freeAttempts: v.LOGIN_THROTTLE_FREE_ATTEMPTS,
+      registrationsPerIp: v.REGISTER_THROTTLE_PER_IP,
+      registrationWindowMs: v.REGISTER_THROTTLE_WINDOW_SECONDS * 1000,
     },
+    deviceCookieSecret: v.DEVICE_COOKIE_SECRET ?? null,
     scanMinIntervalMs: v.SCAN_MIN_INTERVAL_SECONDS * 1000,
   };
   return deepFreeze(config);

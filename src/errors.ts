@@ -30,6 +30,8 @@ export const ERROR_CODES = {
   COMMANDS_SERVER_BAD_RESPONSE: 502,
   COMMANDS_SERVER_UNAVAILABLE: 503,
   DATABASE_UNAVAILABLE: 503,
+  /** Too much password work queued (a flood of logins or registrations): retry shortly. */
+  BUSY: 503,
   ROUTER_TIMEOUT: 504,
 } as const;
 
@@ -126,6 +128,21 @@ export class TooManyRequestsError extends AppError {
     retryAfterSeconds: number,
   ) {
     super(code, message, { retryAfterSeconds, details: { retryAfterSeconds } });
+  }
+}
+
+/** The password-hashing queue is full: answered at once instead of waiting without end. */
+export class ServiceBusyError extends AppError {
+  constructor(retryAfterSeconds: number) {
+    super('BUSY', 'The server is busy; try again shortly', {
+      retryAfterSeconds,
+      details: { retryAfterSeconds },
+    });
+  }
+
+  /** Load shedding works as designed: logged as a rejection, not as a failure. */
+  override get isReportable(): boolean {
+    return false;
   }
 }
 

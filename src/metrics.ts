@@ -160,7 +160,10 @@ export class Metrics {
     ['operation'],
     newHistogram,
   );
-  private readonly gauges = new Map<string, { help: string; collect: GaugeCollector }>();
+  private readonly gauges = new Map<
+    string,
+    { help: string; collect: GaugeCollector; type: 'gauge' | 'counter' }
+  >();
 
   /**
    * Records one answered request. `route` must be the route template
@@ -187,6 +190,23 @@ export class Metrics {
    * @throws TypeError when the name is not a valid metric name or is already taken.
    */
   registerGauge(name: string, help: string, collect: GaugeCollector): void {
+    this.registerCollected(name, help, collect, 'gauge');
+  }
+
+  /**
+   * Registers a counter whose value is read at every scrape from whoever counts
+   * (e.g. the password service's argon2 computations): it must only ever grow.
+   */
+  registerCounter(name: string, help: string, collect: GaugeCollector): void {
+    this.registerCollected(name, help, collect, 'counter');
+  }
+
+  private registerCollected(
+    name: string,
+    help: string,
+    collect: GaugeCollector,
+    type: 'gauge' | 'counter',
+  ): void {
     if (!METRIC_NAME.test(name)) {
       throw new TypeError(`invalid Prometheus metric name "${name}"`);
     }
@@ -197,7 +217,7 @@ export class Metrics {
     if (taken || this.gauges.has(name)) {
       throw new TypeError(`metric "${name}" is already registered`);
     }
-    this.gauges.set(name, { help, collect });
+    this.gauges.set(name, { help, collect, type });
   }
 
   /** Every metric in the Prometheus text exposition format 0.0.4 (ends with a newline). */
@@ -207,8 +227,8 @@ export class Metrics {
     renderHistogram(lines, this.requestDuration);
     renderCounter(lines, this.csCalls);
     renderHistogram(lines, this.csDuration);
-    for (const [name, { help, collect }] of this.gauges) {
-      header(lines, name, help, 'gauge');
+    for (const [name, { help, collect, type }] of this.gauges) {
+      header(lines, name, help, type);
       // One failing collector (e.g. a closed pool) must not take the whole scrape down.
       try {
         const result = collect();

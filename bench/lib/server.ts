@@ -1,4 +1,5 @@
 /** Starts the system under test and the processes around it. */
+import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -75,6 +76,10 @@ export async function startServer(options: {
     COOKIE_SECURE: 'true',
     SCAN_MIN_INTERVAL_SECONDS: '0',
     DB_POOL_MAX: String(options.poolMax),
+    DEVICE_COOKIE_SECRET: randomBytes(32).toString('base64url'),
+    // The load comes from one address: its limits are measured by the flood scenario.
+    REGISTER_THROTTLE_PER_IP: '1000000',
+    LOGIN_THROTTLE_FREE_ATTEMPTS: '1000',
   };
   if (options.db.kind === 'postgres') {
     env.DATABASE_URL = options.db.url!;

@@ -1,15 +1,16 @@
-import { availableParallelism } from 'node:os';
 import type { Clock } from '../clock.js';
 import { parseEmail } from '../validation/email.js';
 import type { Executor } from '../db/client.js';
-import { NotFoundError, TooManyRequestsError, UnauthorizedError } from '../errors.js';
+import { NotFoundError, ServiceBusyError, UnauthorizedError } from '../errors.js';
 import type { AuditRepository } from '../repositories/audit.repository.js';
 import type { RouterAccess } from '../repositories/routers.repository.js';
 import type { SessionRow, SessionsRepository } from '../repositories/sessions.repository.js';
 import type { UserRow, UsersRepository } from '../repositories/users.repository.js';
 import type { CommandsSessionService } from './commands-session.service.js';
-import type { LoginThrottle } from './login-throttle.js';
 import type { PasswordService } from './password.service.js';
+import type { PasswordWorkPriority, PasswordWorkQueue } from './password-work-queue.js';
+import type { DeviceCookies } from './throttle/device-cookie.js';
+import type { LoginThrottle, Reservation } from './throttle/login-throttle.js';
 import { hashToken, looksLikeToken, newSessionToken, sameDigest } from './tokens.js';
 
 /** Who is calling: set on the request by the auth plugin. */
@@ -85,7 +86,9 @@ export class AuthService {
       sessions: SessionsRepository;
       audit: AuditRepository;
       passwords: PasswordService;
+      passwordWork: PasswordWorkQueue;
       throttle: LoginThrottle;
+      deviceCookies: DeviceCookies;
       commandsSessions: CommandsSessionService;
       firstRouterOf: FirstRouterLookup;
       clock: Clock;
@@ -93,19 +96,13 @@ export class AuthService {
     },
   ) {}
 
-  /**
-   * argon2 runs on libuv's thread pool (4 threads), off the event loop. On a small
-   * machine those threads can still take every core, and the event loop then waits
-   * for CPU like any other thread: every other request slows down while logins
-   * pour in. At most one hash per core but one at a time keeps a core for the loop;
-   * the others wait their turn here, in order (the same wait for an unknown email).
-   */
-  private readonly argon2 = new Limiter(Math.max(1, availableParallelism() - 1));
-
   async register(emailInput: string, password: string, client: ClientInfo): Promise<PublicUser> {
     const email = parseEmail(emailInput);
     this.deps.passwords.assertAcceptable(password, 'body.password', email);
-    const passwordHash = await this.argon2.run(() => this.deps.passwords.hash(password));
+    await this.deps.throttle.countRegistration(client.ip, this.deps.clock.now().getTime());
+    const passwordHash = await this.deps.passwordWork.run('other', () =>
+      this.deps.passwords.hash(password),
+    );
     // The account and its audit event together or not at all: a register answered
     // with an error must not leave an account behind that the retry then calls taken.
     const user = await this.deps.sessions.transaction(async (tx) => {
@@ -116,26 +113,27 @@ export class AuthService {
     return publicUser(user);
   }
 
-  async login(emailInput: string, password: string, client: ClientInfo) {
+  /**
+   * `deviceCookie`: the browser's device cookie, if any; the answer carries the
+   * one to set (see throttle/device-cookie.ts).
+   */
+  async login(emailInput: string, password: string, client: ClientInfo, deviceCookie?: string) {
     const email = parseEmail(emailInput);
     const now = this.deps.clock.now();
-    const wait = await this.deps.throttle.retryAfterSeconds(email, client.ip, now.getTime());
-    if (wait > 0) {
-      throw new TooManyRequestsError(
-        'TOO_MANY_ATTEMPTS',
-        'Too many failed logins; try again later',
-        wait,
-      );
-    }
+    const deviceNonce = this.deps.deviceCookies.trustedNonce(email, deviceCookie);
+    // Counted before argon2, atomically: concurrent guesses cannot outrun the count.
+    const attempt = await this.deps.throttle.reserveLogin(
+      { email, ip: client.ip, deviceNonce },
+      now.getTime(),
+    );
     const user = await this.deps.users.findByEmail(email);
     // Same work whether or not the email exists, so timing does not tell.
-    const valid = await this.argon2.run(async () =>
+    const valid = await this.checkPassword(attempt, 'login', async () =>
       user
         ? this.deps.passwords.verify(user.passwordHash, password)
         : (await this.deps.passwords.verifyDummy(password), false),
     );
     if (!user || !valid || !user.isActive) {
-      await this.deps.throttle.recordFailure(email, client.ip, now.getTime());
       await this.audit(
         user?.id ?? null,
         null,
@@ -146,11 +144,8 @@ export class AuthService {
       );
       throw new UnauthorizedError('INVALID_CREDENTIALS', 'Email or password is incorrect');
     }
-    await this.deps.throttle.recordSuccess(email, client.ip);
-    if (this.deps.passwords.needsRehash(user.passwordHash)) {
-      const rehashed = await this.argon2.run(() => this.deps.passwords.hash(password));
-      await this.deps.users.updatePasswordHash(user.id, rehashed);
-    }
+    await attempt.succeeded();
+    await this.rehashIfOutdated(user, password);
     const token = newSessionToken();
     const session = await this.deps.sessions.transaction(async (tx) => {
       const created = await this.deps.sessions.create(
@@ -174,7 +169,41 @@ export class AuthService {
       session: { id: session.id, expiresAt: session.expiresAt.toISOString() },
       token,
       absoluteExpiresAt: session.absoluteExpiresAt,
+      deviceCookie: this.deps.deviceCookies.issue(email, deviceCookie),
     };
+  }
+
+  /** Runs a password verification for a reserved attempt; a full queue takes the attempt back. */
+  private async checkPassword(
+    attempt: Reservation,
+    priority: PasswordWorkPriority,
+    verify: () => Promise<boolean>,
+  ): Promise<boolean> {
+    try {
+      return await this.deps.passwordWork.run(priority, verify);
+    } catch (err) {
+      if (err instanceof ServiceBusyError) {
+        await attempt.cancelled();
+      }
+      throw err;
+    }
+  }
+
+  /** New argon2 parameters apply at the next login; a busy queue leaves it for a later one. */
+  private async rehashIfOutdated(user: UserRow, password: string): Promise<void> {
+    if (!this.deps.passwords.needsRehash(user.passwordHash)) {
+      return;
+    }
+    try {
+      const rehashed = await this.deps.passwordWork.run('other', () =>
+        this.deps.passwords.hash(password),
+      );
+      await this.deps.users.updatePasswordHash(user.id, rehashed);
+    } catch (err) {
+      if (!(err instanceof ServiceBusyError)) {
+        throw err;
+      }
+    }
   }
 
   /** Best effort and in the background: the login answer never waits for the router. */
@@ -262,8 +291,16 @@ export class AuthService {
 
   async changePassword(auth: AuthContext, current: string, next: string, client: ClientInfo) {
     const user = await this.deps.users.findById(auth.userId);
+    // The same account limits as logins, and the session's own: a stolen session
+    // cannot guess the current password at speed.
+    const attempt = await this.deps.throttle.reservePasswordCheck(
+      { email: auth.email, ip: client.ip, sessionId: auth.sessionId },
+      this.deps.clock.now().getTime(),
+    );
     const valid = user
-      ? await this.argon2.run(() => this.deps.passwords.verify(user.passwordHash, current))
+      ? await this.checkPassword(attempt, 'other', () =>
+          this.deps.passwords.verify(user.passwordHash, current),
+        )
       : false;
     if (!user || !valid) {
       await this.audit(
@@ -276,9 +313,12 @@ export class AuthService {
       );
       throw new UnauthorizedError('INVALID_CREDENTIALS', 'The current password is incorrect');
     }
+    await attempt.succeeded();
     this.deps.passwords.assertAcceptable(next, 'body.newPassword', user.email);
     const now = this.deps.clock.now();
-    const passwordHash = await this.argon2.run(() => this.deps.passwords.hash(next));
+    const passwordHash = await this.deps.passwordWork.run('other', () =>
+      this.deps.passwords.hash(next),
+    );
     // One transaction: a new password with the old sessions still alive (an
     // attacker's, perhaps) must never be the state an error leaves behind.
     const revoked = await this.deps.sessions.transaction(async (tx) => {
@@ -382,32 +422,5 @@ export class AuthService {
       },
       executor,
     );
-  }
-}
-
-/** Runs at most `limit` tasks at once; the others wait, first come first served. */
-class Limiter {
-  private running = 0;
-  private readonly waiting: (() => void)[] = [];
-
-  constructor(private readonly limit: number) {}
-
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.running < this.limit) {
-      this.running += 1;
-    } else {
-      // The finishing task hands its slot over: `running` stays as it is.
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
-    }
-    try {
-      return await task();
-    } finally {
-      const next = this.waiting.shift();
-      if (next) {
-        next();
-      } else {
-        this.running -= 1;
-      }
-    }
   }
 }

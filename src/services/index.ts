@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import type { FastifyBaseLogger } from 'fastify';
 import type { CommandsServerHttp } from '../clients/commands-server.client.js';
 import type { Clock } from '../clock.js';
@@ -17,12 +19,11 @@ import { AuthService } from './auth.service.js';
 import { BlockingService } from './blocking.service.js';
 import { CommandsSessionService } from './commands-session.service.js';
 import { DevicesService } from './devices.service.js';
-import {
-  LoginThrottle,
-  MemoryThrottleStore,
-  RedisThrottleStore,
-  type ThrottleStore,
-} from './login-throttle.js';
+import { PasswordWorkQueue } from './password-work-queue.js';
+import { DeviceCookies } from './throttle/device-cookie.js';
+import { LoginThrottle } from './throttle/login-throttle.js';
+import { RedisThrottleStore } from './throttle/redis-store.js';
+import { MemoryThrottleStore, type ThrottleStore } from './throttle/store.js';
 import { ListSettingsService } from './list-settings.service.js';
 import { PasswordService } from './password.service.js';
 import { RouterMembersService } from './router-members.service.js';
@@ -55,6 +56,16 @@ export function createServices(deps: ServiceDeps) {
     deps.throttleStore ??
     (config.redisUrl ? new RedisThrottleStore(config.redisUrl) : new MemoryThrottleStore());
   const throttle = new LoginThrottle(throttleStore, config.loginThrottle);
+  // One core for the event loop, the others for argon2 (see PasswordWorkQueue).
+  const passwordWork = new PasswordWorkQueue({
+    concurrency: Math.max(1, availableParallelism() - 1),
+    maxWaiting: config.argon2.queueMax,
+  });
+  const deviceCookies = new DeviceCookies(
+    config.deviceCookieSecret === null
+      ? randomBytes(32)
+      : Buffer.from(config.deviceCookieSecret, 'utf8'),
+  );
   const commandsSessions = new CommandsSessionService(
     deps.commandsServer,
     sessions,
@@ -66,7 +77,9 @@ export function createServices(deps: ServiceDeps) {
     sessions,
     audit,
     passwords,
+    passwordWork,
     throttle,
+    deviceCookies,
     commandsSessions,
     firstRouterOf: (userId) => routers.firstRouterIdOf(userId),
     clock,
@@ -114,6 +127,7 @@ export function createServices(deps: ServiceDeps) {
   return {
     repositories: { users, sessions, audit, routers, accessLists, routerSettings },
     passwords,
+    passwordWork,
     throttle,
     commandsSessions,
     auth,

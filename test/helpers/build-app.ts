@@ -4,7 +4,7 @@ import { CommandsServerHttp } from '../../src/clients/commands-server.client.js'
 import type { Clock } from '../../src/clock.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { Metrics } from '../../src/metrics.js';
-import type { ThrottleStore } from '../../src/services/login-throttle.js';
+import type { ThrottleStore } from '../../src/services/throttle/store.js';
 import {
   startSimulator,
   type Simulator,
@@ -12,7 +12,11 @@ import {
 } from '../../src/simulator/index.js';
 import { createTestDb, type TestDb } from './test-db.js';
 
-/** Configuration for tests: silent logs, the argon2 floor, in-memory throttling. */
+/**
+ * Configuration for tests: silent logs, the argon2 floor, in-memory throttling.
+ * Every test registers from 127.0.0.1, so the per-address registration limit is
+ * lifted; the tests of that limit set their own.
+ */
 export function testConfig(overrides: Record<string, string> = {}): Readonly<Config> {
   return loadConfig({
     NODE_ENV: 'test',
@@ -20,6 +24,7 @@ export function testConfig(overrides: Record<string, string> = {}): Readonly<Con
     PGLITE_DATA_DIR: 'memory://',
     COMMANDS_SERVER_URL: 'http://127.0.0.1:9',
     SCAN_MIN_INTERVAL_SECONDS: '0',
+    REGISTER_THROTTLE_PER_IP: '1000000',
     ...overrides,
   });
 }
@@ -27,11 +32,22 @@ export function testConfig(overrides: Record<string, string> = {}): Readonly<Con
 /** A clock tests can move. */
 export class TestClock implements Clock {
   private offsetMs = 0;
+  private frozenAt: number | null = null;
   now(): Date {
-    return new Date(Date.now() + this.offsetMs);
+    return new Date((this.frozenAt ?? Date.now()) + this.offsetMs);
   }
   advance(ms: number): void {
     this.offsetMs += ms;
+  }
+  /** Stops time (advance still moves it): a test's timing no longer depends on the machine's speed. */
+  freeze(): void {
+    this.frozenAt = Date.now();
+  }
+  unfreeze(): void {
+    if (this.frozenAt !== null) {
+      this.offsetMs -= Date.now() - this.frozenAt;
+      this.frozenAt = null;
+    }
   }
 }
 

@@ -52,6 +52,8 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
       NODE_ENV: 'test',
       LOG_LEVEL: 'info',
       HOST: '127.0.0.1',
+      // Test processes register many users from 127.0.0.1 (and may share Redis).
+      REGISTER_THROTTLE_PER_IP: '1000000',
       ...env,
       PORT: String(port),
     },

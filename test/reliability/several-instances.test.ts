@@ -13,6 +13,7 @@ import {
   type TestContext,
 } from '../helpers/build-app.js';
 import { createRouterFor, uniqueRouterId } from '../helpers/factories.js';
+import { attemptsAllowed, sampleOf } from '../helpers/metrics-scrape.js';
 import { pollUntil } from '../helpers/poll.js';
 import { httpCall, startServerProcess, type ServerProcess } from '../helpers/server-process.js';
 import { createTestDb, onPostgres, type TestDb } from '../helpers/test-db.js';
@@ -29,6 +30,16 @@ const REDIS_URL = process.env.TEST_REDIS_URL;
 let db: TestDb;
 let dbB: TestDb;
 let sim: Simulator;
+
+/** Deletes the Redis throttle counters a test made for this account and address. */
+async function forgetThrottleKeys(redis: Redis, email: string, ip: string): Promise<void> {
+  const account = email.toLowerCase();
+  await redis.del(
+    `netpilot:throttle:login:acct-ip:${account}|${ip}`,
+    `netpilot:throttle:login:ip:${ip}`,
+    `netpilot:throttle:login:acct:${account}`,
+  );
+}
 
 /** /api/session/end calls per session id, and how many of them succeeded. */
 function endCalls(ids: string[]) {
@@ -323,12 +334,57 @@ describe.skipIf(!onPostgres)(
               error: { code: 'TOO_MANY_ATTEMPTS' },
             });
           } finally {
-            const account = email.toLowerCase();
-            await redis.del(
-              `netpilot:login:acct-ip:${account}|${ip}`,
-              `netpilot:login:ip:${ip}`,
-              `netpilot:login:acct:${account}`,
+            await forgetThrottleKeys(redis, email, ip);
+            redis.disconnect();
+          }
+        },
+      );
+
+      it.skipIf(!REDIS_URL)(
+        `200 simultaneous guesses split over both processes: only the free attempts reach argon2${REDIS_URL ? '' : ' (skipped: set TEST_REDIS_URL)'}`,
+        async () => {
+          const email = uniqueEmail('race');
+          const ip = `198.51.${randomInt(0, 256)}.${randomInt(1, 255)}`;
+          const from = { 'x-forwarded-for': ip };
+          const redis = new Redis(REDIS_URL!, { lazyConnect: true, maxRetriesPerRequest: 1 });
+          const verifications = async () => {
+            const texts = await Promise.all(
+              [p1, p2].map((p) => httpCall('GET', `${p.url}/metrics`)),
             );
+            return texts.reduce(
+              (sum, t) =>
+                sum + sampleOf(t.body, 'password_hash_operations_total', { operation: 'verify' }),
+              0,
+            );
+          };
+          try {
+            const reg = await httpCall('POST', `${p1.url}/api/v1/auth/register`, {
+              email,
+              password: GOOD_PASSWORD,
+            });
+            expect(reg.status).toBe(201);
+            const before = await verifications();
+            const started = Date.now();
+            const answers = await Promise.all(
+              Array.from({ length: 200 }, (_, i) =>
+                httpCall(
+                  'POST',
+                  `${(i % 2 === 0 ? p1 : p2).url}/api/v1/auth/login`,
+                  { email, password: `wrong guess ${i}` },
+                  from,
+                ),
+              ),
+            );
+            const allowed = attemptsAllowed(3, Date.now() - started);
+            const statuses = answers.map((a) => a.status);
+            // LOGIN_THROTTLE_FREE_ATTEMPTS is 3 for these processes.
+            const reached = statuses.filter((st) => st === 401).length;
+            expect(reached).toBeGreaterThanOrEqual(3);
+            expect(reached).toBeLessThanOrEqual(allowed);
+            expect(statuses.filter((st) => st === 429)).toHaveLength(200 - reached);
+            expect((await verifications()) - before).toBe(reached);
+          } finally {
+            await forgetThrottleKeys(redis, email, ip);
             redis.disconnect();
           }
         },

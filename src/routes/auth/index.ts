@@ -22,6 +22,8 @@ export interface AuthRoutesOptions {
   cookieSecure: boolean;
 }
 
+const DEVICE_COOKIE_MAX_AGE_SECONDS = 180 * 24 * 60 * 60;
+
 /** /api/v1/auth: registration, login and the user's sessions (SPEC §5). */
 export default async function authRoutes(fastify: FastifyInstance, options: AuthRoutesOptions) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -34,6 +36,16 @@ export default async function authRoutes(fastify: FastifyInstance, options: Auth
       secure: options.cookieSecure,
       path: '/',
       expires,
+    });
+  // The device cookie outlives sessions and logouts: it names this browser, not a login.
+  const deviceCookieName = `${options.cookieName}_device`;
+  const setDeviceCookie = (reply: FastifyReply, value: string) =>
+    reply.setCookie(deviceCookieName, value, {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: options.cookieSecure,
+      path: '/',
+      maxAge: DEVICE_COOKIE_MAX_AGE_SECONDS,
     });
   const clearCookie = (reply: FastifyReply) =>
     reply.clearCookie(options.cookieName, {
@@ -49,8 +61,10 @@ export default async function authRoutes(fastify: FastifyInstance, options: Auth
       schema: {
         tags: ['auth'],
         summary: 'Create an account',
+        description:
+          'Limited per client address (429 RATE_LIMITED with Retry-After); 503 BUSY with Retry-After when too much password work is queued.',
         body: CredentialsBodySchema,
-        response: { 201: Envelope(UserSchema), ...errors(400, 409, 413, 415) },
+        response: { 201: Envelope(UserSchema), ...errors(400, 409, 413, 415, 429, 503) },
       },
     },
     async (request, reply) => {
@@ -69,8 +83,10 @@ export default async function authRoutes(fastify: FastifyInstance, options: Auth
       schema: {
         tags: ['auth'],
         summary: 'Log in; answers a bearer token and sets the session cookie',
+        description:
+          'Also sets a device cookie: later logins from this browser are throttled by its own counter only, so guesses from elsewhere cannot lock its user out. 429 with Retry-After while backing off; 503 BUSY with Retry-After when too much password work is queued.',
         body: CredentialsBodySchema,
-        response: { 200: Envelope(LoginResultSchema), ...errors(400, 401, 429) },
+        response: { 200: Envelope(LoginResultSchema), ...errors(400, 401, 429, 503) },
       },
     },
     async (request, reply) => {
@@ -78,8 +94,10 @@ export default async function authRoutes(fastify: FastifyInstance, options: Auth
         request.body.email,
         request.body.password,
         clientInfo(request),
+        request.cookies[deviceCookieName],
       );
       setCookie(reply, result.token, result.absoluteExpiresAt);
+      setDeviceCookie(reply, result.deviceCookie);
       return ok(request, reply, {
         user: result.user,
         session: result.session,
@@ -183,9 +201,11 @@ export default async function authRoutes(fastify: FastifyInstance, options: Auth
       schema: {
         tags: ['auth'],
         summary: 'Change the password; every other session is revoked',
+        description:
+          'The current-password check is throttled like logins (per account and per session): 429 TOO_MANY_ATTEMPTS with Retry-After.',
         security,
         body: ChangePasswordBodySchema,
-        response: { 200: Envelope(RevokedSchema), ...errors(400, 401, 403) },
+        response: { 200: Envelope(RevokedSchema), ...errors(400, 401, 403, 429, 503) },
       },
     },
     async (request, reply) => {
