@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/db/client.js';
 import { normalizeStoredEmails } from '../../src/db/migrate.js';
 import { ACCOUNT_MAX_DELAY_MS } from '../../src/services/throttle/login-throttle.js';
+import { RedisThrottleStore } from '../../src/services/throttle/redis-store.js';
 import {
   createTestContext,
   GOOD_PASSWORD,
@@ -24,6 +26,21 @@ import { metricValue } from '../helpers/metrics-scrape.js';
  */
 
 const DEVICE_COOKIE = 'netpilot_session_device';
+const REDIS_URL = process.env.TEST_REDIS_URL;
+
+/**
+ * With TEST_REDIS_URL (CI's PostgreSQL run) every test here runs on the Redis
+ * store, under a prefix of its own so that runs never share counters; keys
+ * expire with their window. Otherwise on the in-memory store.
+ */
+function contextOptions(config: Record<string, string> = {}) {
+  return {
+    config,
+    ...(REDIS_URL
+      ? { throttleStore: new RedisThrottleStore(REDIS_URL, `netpilot-test:${randomUUID()}:`) }
+      : {}),
+  };
+}
 
 function tally(statuses: number[]): Record<number, number> {
   const out: Record<number, number> = {};
@@ -39,7 +56,7 @@ const verifications = (ctx: TestContext) =>
 describe('concurrent guesses', () => {
   let ctx: TestContext;
   beforeAll(async () => {
-    ctx = await createTestContext();
+    ctx = await createTestContext(contextOptions());
   });
   afterAll(async () => {
     await ctx.close();
@@ -137,7 +154,7 @@ describe('concurrent guesses', () => {
 describe('emails stored before normalisation', () => {
   let ctx: TestContext;
   beforeAll(async () => {
-    ctx = await createTestContext();
+    ctx = await createTestContext(contextOptions());
   });
   afterAll(async () => {
     await ctx.close();
@@ -167,7 +184,7 @@ describe('device cookies', () => {
   let ctx: TestContext;
   let base: string;
   beforeAll(async () => {
-    ctx = await createTestContext();
+    ctx = await createTestContext(contextOptions());
     await ctx.app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(ctx.app.server.address() as AddressInfo).port}/api/v1/auth`;
   });
@@ -266,7 +283,7 @@ describe('device cookies', () => {
 describe('the current password of a password change', () => {
   let ctx: TestContext;
   beforeAll(async () => {
-    ctx = await createTestContext();
+    ctx = await createTestContext(contextOptions());
   });
   afterAll(async () => {
     await ctx.close();
@@ -316,7 +333,7 @@ describe('the current password of a password change', () => {
 describe('registration', () => {
   let ctx: TestContext;
   beforeAll(async () => {
-    ctx = await createTestContext({ config: { REGISTER_THROTTLE_PER_IP: '3' } });
+    ctx = await createTestContext(contextOptions({ REGISTER_THROTTLE_PER_IP: '3' }));
   });
   afterAll(async () => {
     await ctx.close();
@@ -369,7 +386,7 @@ describe('registration', () => {
 describe('the argon2 queue', () => {
   let ctx: TestContext;
   beforeAll(async () => {
-    ctx = await createTestContext({ config: { ARGON2_QUEUE_MAX: '4' } });
+    ctx = await createTestContext(contextOptions({ ARGON2_QUEUE_MAX: '4' }));
   });
   afterAll(async () => {
     await ctx.close();
