@@ -225,6 +225,11 @@ export const VARIABLES = {
     default: '5',
     parse: integer(0, 3600),
   },
+  INVITATION_TTL_HOURS: {
+    description: 'an invitation to join a router expires this long after it is made or renewed',
+    default: String(7 * 24),
+    parse: integer(1, 365 * 24),
+  },
 } satisfies Record<string, VariableSpec<unknown>>;
 
 type Vars = typeof VARIABLES;
@@ -264,6 +269,7 @@ export interface Config {
   argon2: { memoryKib: number; timeCost: number };
   loginThrottle: { windowMs: number; freeAttempts: number };
   scanMinIntervalMs: number;
+  invitationTtlMs: number;
 }
 
 export class ConfigError extends Error {
@@ -400,6 +406,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
       freeAttempts: v.LOGIN_THROTTLE_FREE_ATTEMPTS,
     },
     scanMinIntervalMs: v.SCAN_MIN_INTERVAL_SECONDS * 1000,
+    invitationTtlMs: v.INVITATION_TTL_HOURS * 60 * minute,
   };
   return deepFreeze(config);
 }

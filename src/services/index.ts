@@ -7,6 +7,7 @@ import { AccessListsRepository } from '../repositories/access-lists.repository.j
 import { AuditRepository } from '../repositories/audit.repository.js';
 import { BlockedDevicesRepository } from '../repositories/blocked-devices.repository.js';
 import { DevicesRepository } from '../repositories/devices.repository.js';
+import { InvitationsRepository } from '../repositories/invitations.repository.js';
 import { RouterSettingsRepository } from '../repositories/router-settings.repository.js';
 import { RoutersRepository } from '../repositories/routers.repository.js';
 import { SessionsRepository } from '../repositories/sessions.repository.js';
@@ -17,6 +18,7 @@ import { AuthService } from './auth.service.js';
 import { BlockingService } from './blocking.service.js';
 import { CommandsSessionService } from './commands-session.service.js';
 import { DevicesService } from './devices.service.js';
+import { InvitationsService } from './invitations.service.js';
 import {
   LoginThrottle,
   MemoryThrottleStore,
@@ -80,7 +82,16 @@ export function createServices(deps: ServiceDeps) {
   const blockedDevices = new BlockedDevicesRepository(db.db);
   const routerAdmin = {
     routers: new RoutersService({ db: db.db, routers, audit, runner, commandsSessions, clock }),
-    members: new RouterMembersService({ db: db.db, routers, users, audit, runner }),
+    members: new RouterMembersService({ db: db.db, routers, audit, runner }),
+    invitations: new InvitationsService({
+      db: db.db,
+      invitations: new InvitationsRepository(db.db),
+      routers,
+      audit,
+      runner,
+      clock,
+      ttlMs: config.invitationTtlMs,
+    }),
     activity: new ActivityService({ audit, runner }),
     devices: new DevicesService({
       db: db.db,
