@@ -184,20 +184,10 @@ async function setup(base: string): Promise<User[]> {
       throw new Error(`setup: register ${reg.status}, login ${login.status}`);
     }
     const token = (login.data as { token: string }).token;
-    // Every fifth user joins the previous user's router as a member instead of adding one.
+    // Every fifth user joins the previous user's router by invitation instead of adding one.
     const previous = users[i - 1];
     if (i % 5 === 4 && previous) {
-      const add = await call(
-        base,
-        'members.add',
-        'POST',
-        `/api/v1/routers/${previous.routerId}/members`,
-        previous.token,
-        { email },
-      );
-      if (add.status >= 300) {
-        throw new Error(`setup: add member ${add.status} ${add.code}`);
-      }
+      await joinByInvitation(base, previous, email, token);
       users.push({ email, token, routerId: previous.routerId, owner: false });
     } else {
       const routerId = `soak-${i}-${randomBytes(4).toString('hex')}`;
@@ -216,6 +206,32 @@ async function setup(base: string): Promise<User[]> {
     }
   }
   return users;
+}
+
+/** The owner invites `email` to their router; its holder (logged in with `token`) accepts. */
+async function joinByInvitation(base: string, owner: User, email: string, token: string) {
+  const invited = await call(
+    base,
+    'invitations.create',
+    'POST',
+    `/api/v1/routers/${owner.routerId}/invitations`,
+    owner.token,
+    { email },
+  );
+  const id = (invited.data as { id?: string } | null)?.id;
+  if (invited.status >= 300 || !id) {
+    throw new Error(`setup: invite ${invited.status} ${invited.code}`);
+  }
+  const accepted = await call(
+    base,
+    'invitations.accept',
+    'POST',
+    `/api/v1/invitations/${id}/accept`,
+    token,
+  );
+  if (accepted.status >= 300) {
+    throw new Error(`setup: accept ${accepted.status} ${accepted.code}`);
+  }
 }
 
 function pick<T>(items: readonly T[]): T {

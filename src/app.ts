@@ -17,6 +17,7 @@ import securityHeaders from './plugins/security-headers.plugin.js';
 import authRoutes from './routes/auth/index.js';
 import deviceRoutes from './routes/devices/index.js';
 import healthRoutes from './routes/health/index.js';
+import invitationRoutes from './routes/invitations/index.js';
 import routerRoutes from './routes/routers/index.js';
 import listRoutes from './routes/lists/index.js';
 import usageRoutes from './routes/usage/index.js';
@@ -143,6 +144,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     members: services.members,
     activity: services.activity,
   });
+  await app.register(invitationRoutes, { prefix: '/api/v1', invitations: services.invitations });
   await app.register(deviceRoutes, {
     prefix: '/api/v1/routers',
     devices: services.devices,

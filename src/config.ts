@@ -255,6 +255,11 @@ export const VARIABLES = {
     default: '5',
     parse: integer(0, 3600),
   },
+  INVITATION_TTL_HOURS: {
+    description: 'an invitation to join a router expires this long after it is made or renewed',
+    default: String(7 * 24),
+    parse: integer(1, 365 * 24),
+  },
 } satisfies Record<string, VariableSpec<unknown>>;
 
 type Vars = typeof VARIABLES;
@@ -301,6 +306,7 @@ export interface Config {
   /** null: a random key per process (device cookies then last until a restart). */
   deviceCookieSecret: string | null;
   scanMinIntervalMs: number;
+  invitationTtlMs: number;
 }
 
 export class ConfigError extends Error {
@@ -449,6 +455,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     },
     deviceCookieSecret: v.DEVICE_COOKIE_SECRET ?? null,
     scanMinIntervalMs: v.SCAN_MIN_INTERVAL_SECONDS * 1000,
+    invitationTtlMs: v.INVITATION_TTL_HOURS * 60 * minute,
   };
   return deepFreeze(config);
 }

@@ -15,6 +15,7 @@ export const ERROR_CODES = {
   SESSION_NOT_FOUND: 404,
   ENTRY_NOT_FOUND: 404,
   USER_NOT_FOUND: 404,
+  INVITATION_NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   EMAIL_TAKEN: 409,
   ROUTER_ALREADY_CLAIMED: 409,
@@ -90,6 +91,7 @@ export class NotFoundError extends AppError {
       | 'SESSION_NOT_FOUND'
       | 'ENTRY_NOT_FOUND'
       | 'USER_NOT_FOUND'
+      | 'INVITATION_NOT_FOUND'
     >,
     message: string,
   ) {

@@ -26,7 +26,8 @@ async function openapiPlugin(app: FastifyInstance) {
       tags: [
         { name: 'operations', description: 'health, readiness, metrics' },
         { name: 'auth', description: 'registration, login and sessions' },
-        { name: 'routers', description: 'routers and their members' },
+        { name: 'routers', description: 'routers, their members and invitations' },
+        { name: 'invitations', description: "the caller's invitations to join routers" },
         { name: 'devices', description: 'scan and device inventory' },
         { name: 'lists', description: 'blocking, whitelist and blacklist' },
         { name: 'wifi', description: 'Wi-Fi settings' },

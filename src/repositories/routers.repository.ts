@@ -180,8 +180,8 @@ export class RoutersRepository {
     return row?.role ?? null;
   }
 
-  /** Members with their email, the owner first; or only `userId`'s membership. */
-  async listMembers(routerUuid: string, userId?: string): Promise<MemberRow[]> {
+  /** Members with their email, the owner first. */
+  async listMembers(routerUuid: string): Promise<MemberRow[]> {
     return this.db
       .select({
         userId: users.id,
@@ -191,12 +191,7 @@ export class RoutersRepository {
       })
       .from(userRouters)
       .innerJoin(users, eq(users.id, userRouters.userId))
-      .where(
-        and(
-          eq(userRouters.routerId, routerUuid),
-          userId === undefined ? undefined : eq(userRouters.userId, userId),
-        ),
-      )
+      .where(eq(userRouters.routerId, routerUuid))
       .orderBy(sql`${userRouters.role} = 'owner' desc`, asc(userRouters.createdAt));
   }
 

@@ -9,6 +9,7 @@ import { AccessListsRepository } from '../repositories/access-lists.repository.j
 import { AuditRepository } from '../repositories/audit.repository.js';
 import { BlockedDevicesRepository } from '../repositories/blocked-devices.repository.js';
 import { DevicesRepository } from '../repositories/devices.repository.js';
+import { InvitationsRepository } from '../repositories/invitations.repository.js';
 import { RouterSettingsRepository } from '../repositories/router-settings.repository.js';
 import { RoutersRepository } from '../repositories/routers.repository.js';
 import { SessionsRepository } from '../repositories/sessions.repository.js';
@@ -24,6 +25,7 @@ import { DeviceCookies } from './throttle/device-cookie.js';
 import { LoginThrottle } from './throttle/login-throttle.js';
 import { RedisThrottleStore } from './throttle/redis-store.js';
 import { MemoryThrottleStore, type ThrottleStore } from './throttle/store.js';
+import { InvitationsService } from './invitations.service.js';
 import { ListSettingsService } from './list-settings.service.js';
 import { PasswordService } from './password.service.js';
 import { RouterMembersService } from './router-members.service.js';
@@ -93,7 +95,16 @@ export function createServices(deps: ServiceDeps) {
   const blockedDevices = new BlockedDevicesRepository(db.db);
   const routerAdmin = {
     routers: new RoutersService({ db: db.db, routers, audit, runner, commandsSessions, clock }),
-    members: new RouterMembersService({ db: db.db, routers, users, audit, runner }),
+    members: new RouterMembersService({ db: db.db, routers, audit, runner }),
+    invitations: new InvitationsService({
+      db: db.db,
+      invitations: new InvitationsRepository(db.db),
+      routers,
+      audit,
+      runner,
+      clock,
+      ttlMs: config.invitationTtlMs,
+    }),
     activity: new ActivityService({ audit, runner }),
     devices: new DevicesService({
       db: db.db,

@@ -6,11 +6,9 @@ import type {
   RouterRole,
   RoutersRepository,
 } from '../repositories/routers.repository.js';
-import type { UsersRepository } from '../repositories/users.repository.js';
 import type { AuthContext, ClientInfo } from './auth.service.js';
 import { recordRouterEvent } from './router-audit.js';
 import type { RouterOperationRunner } from './router-operation.runner.js';
-import { parseEmail } from '../validation/email.js';
 
 /** A member of a router as the API shows it. */
 export interface MemberView {
@@ -27,12 +25,15 @@ function toView(m: MemberRow): MemberView {
 export interface RouterMembersServiceDeps {
   db: Database;
   routers: RoutersRepository;
-  users: UsersRepository;
   audit: AuditRepository;
   runner: RouterOperationRunner;
 }
 
-/** Who may use a router: members see the list, the owner adds and removes (SPEC §5). */
+/**
+ * Who may use a router: members see the list, the owner removes members (SPEC §5).
+ * Nobody is added directly: people join by accepting an invitation
+ * (InvitationsService), so adding never reveals whether an email has an account.
+ */
 export class RouterMembersService {
   constructor(private readonly deps: RouterMembersServiceDeps) {}
 
@@ -41,44 +42,6 @@ export class RouterMembersService {
     const router = await this.deps.runner.access(auth, routerId);
     const rows = await this.deps.routers.listMembers(router.id);
     return rows.map(toView);
-  }
-
-  /**
-   * Adds a registered user as a member (owner only). Unknown email: 404
-   * USER_NOT_FOUND. Someone who already belongs (the owner included) is answered
-   * as is, with `added: false`.
-   */
-  async add(
-    auth: AuthContext,
-    client: ClientInfo,
-    routerId: string,
-    emailInput: string,
-  ): Promise<{ member: MemberView; added: boolean }> {
-    const router = await this.deps.runner.access(auth, routerId, { ownerOnly: true });
-    const user = await this.deps.users.findByEmail(parseEmail(emailInput));
-    if (!user) {
-      throw new NotFoundError('USER_NOT_FOUND', 'No user is registered with this email');
-    }
-    const added = await this.deps.db.transaction(async (tx) => {
-      const inserted = await this.deps.routers.insertMember(router.id, user.id, 'member', tx);
-      if (inserted) {
-        await recordRouterEvent(this.deps.audit, tx, {
-          auth,
-          client,
-          routerUuid: router.id,
-          routerId,
-          operation: 'router.member.add',
-          params: { userId: user.id, email: user.email },
-        });
-      }
-      return inserted;
-    });
-    const [member] = await this.deps.routers.listMembers(router.id, user.id);
-    if (!member) {
-      // Removed again between the two statements: say so rather than invent a row.
-      throw new NotFoundError('USER_NOT_FOUND', 'That user is not a member of this router');
-    }
-    return { member: toView(member), added };
   }
 
   /**

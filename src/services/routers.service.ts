@@ -24,7 +24,8 @@ export interface RouterView {
   lastScanAt: string | null;
 }
 
-function toView(m: RouterMembership): RouterView {
+/** The API view of one of the caller's memberships. */
+export function toRouterView(m: RouterMembership): RouterView {
   return {
     routerId: m.routerId,
     name: m.name,
@@ -50,7 +51,7 @@ export class RoutersService {
   /** The routers the caller is a member of. */
   async list(auth: AuthContext): Promise<RouterView[]> {
     const rows = await this.deps.routers.listForUser(auth.userId);
-    return rows.map(toView);
+    return rows.map(toRouterView);
   }
 
   /** One router of the caller; 404 ROUTER_NOT_FOUND when not a member. */
@@ -59,7 +60,7 @@ export class RoutersService {
     if (!row) {
       throw new NotFoundError('ROUTER_NOT_FOUND', 'No such router');
     }
-    return toView(row);
+    return toRouterView(row);
   }
 
   /**
@@ -205,6 +206,6 @@ export class RoutersService {
 function alreadyClaimed(): ConflictError {
   return new ConflictError(
     'ROUTER_ALREADY_CLAIMED',
-    'This router is already registered by another user; ask its owner to add you as a member',
+    'This router is already registered by another user; ask its owner to invite you',
   );
 }

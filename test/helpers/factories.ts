@@ -41,6 +41,7 @@ const DOMAIN_TABLES = [
   'user_blacklists',
   'user_blocked_devices',
   'router_settings',
+  'router_invitations',
 ] as const;
 
 /**

@@ -63,6 +63,8 @@ export interface Fixtures {
   otherSessionId: string;
   deviceIds: string[];
   macs: string[];
+  /** Open invitations: one to the fuzzing user, one on their router. */
+  invitationIds: string[];
 }
 
 export type AuthMode =
@@ -275,6 +277,7 @@ function paramArb(name: string, fx: Fixtures): fc.Arbitrary<string> {
     routerId: [fx.routerId],
     sessionId: [fx.otherSessionId],
     deviceId: fx.deviceIds,
+    invitationId: fx.invitationIds,
     mac: fx.macs,
     ip: ['192.168.1.10', '10.0.0.7'],
     list: ['whitelist', 'blacklist'],

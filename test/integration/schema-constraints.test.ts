@@ -171,6 +171,52 @@ describe('constraints of the data model hold in the database itself', () => {
     ).toBe('22P02');
   });
 
+  it('router_invitations: one pending per (router, email), consistent status, sane expiry, gone with the router', async () => {
+    const [u, r] = [await user(), await router()];
+    const invite = (email: string, status = 'pending', respondedAt = sql`null`) =>
+      sql`insert into router_invitations (router_id, invited_by, email, expires_at, status, responded_at)
+          values (${r.id}, ${u.id}, ${email}, now() + interval '7 days', ${status}, ${respondedAt})`;
+    await db.db.execute(invite('ada@example.com'));
+    expect(await failureCode(invite('ada@example.com'))).toBe(UNIQUE);
+    // Answered ones do not count: a new pending invitation may follow a declined one.
+    await db.db.execute(
+      sql`update router_invitations set status = 'declined', responded_at = now()
+           where router_id = ${r.id} and email = 'ada@example.com'`,
+    );
+    const answered = await one<{ moved: boolean }>(
+      sql`select updated_at > created_at as moved from router_invitations where router_id = ${r.id}`,
+    );
+    expect(answered.moved, 'the updated_at trigger').toBe(true);
+    await db.db.execute(invite('ada@example.com'));
+    // The same address on another router is another invitation.
+    const other = await router();
+    await db.db.execute(
+      sql`insert into router_invitations (router_id, invited_by, email, expires_at)
+          values (${other.id}, ${u.id}, 'ada@example.com', now() + interval '1 day')`,
+    );
+    expect(await failureCode(invite('bob@example.com', 'accepted'))).toBe(CHECK);
+    expect(await failureCode(invite('bob@example.com', 'pending', sql`now()`))).toBe(CHECK);
+    expect(await failureCode(invite('bob@example.com', 'maybe'))).toBe('22P02');
+    expect(await failureCode(invite('x'))).toBe(CHECK);
+    expect(
+      await failureCode(
+        sql`insert into router_invitations (router_id, invited_by, email, expires_at)
+            values (${r.id}, ${u.id}, 'late@example.com', now() - interval '1 second')`,
+      ),
+    ).toBe(CHECK);
+    expect(
+      await failureCode(
+        sql`insert into router_invitations (router_id, invited_by, email, expires_at)
+            values (gen_random_uuid(), ${u.id}, 'fk@example.com', now() + interval '1 day')`,
+      ),
+    ).toBe(FK);
+    await db.db.execute(sql`delete from routers where id = ${r.id}`);
+    const left = await one<{ n: number }>(
+      sql`select count(*)::int as n from router_invitations where router_id = ${r.id}`,
+    );
+    expect(left.n).toBe(0);
+  });
+
   it('deleting a router deletes its data and keeps the audit trail', async () => {
     const [u, r] = [await user(), await router()];
     await db.db.execute(

@@ -55,6 +55,7 @@ const fx: Fixtures = {
   otherSessionId: '',
   deviceIds: [],
   macs: [],
+  invitationIds: [],
 };
 
 async function setUp(): Promise<void> {
@@ -73,6 +74,21 @@ async function setUp(): Promise<void> {
   );
   fx.deviceIds = devices.map((d) => d.id);
   fx.macs = devices.map((d) => d.mac);
+  // Invitations to aim at: one to this user from another owner, one on this user's router.
+  const owner = await registerAndLogin(app);
+  const otherRouter = uniqueRouterId('fuzz');
+  await createRouterFor(ctx.db.db, owner.userId, otherRouter);
+  for (const [by, routerId, email] of [
+    [owner, otherRouter, user.email],
+    [user, fx.routerId, 'invited@example.com'],
+  ] as const) {
+    const res = await injectAs(app, by, {
+      method: 'POST',
+      url: `/api/v1/routers/${routerId}/invitations`,
+      payload: { email },
+    });
+    fx.invitationIds.push(res.json<{ data: { id: string } }>().data.id);
+  }
 }
 
 /**

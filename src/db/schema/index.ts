@@ -8,3 +8,4 @@ export * from './user-blocked-devices.js';
 export * from './router-settings.js';
 export * from './router-rate-limits.js';
 export * from './audit-events.js';
+export * from './router-invitations.js';

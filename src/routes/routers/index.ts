@@ -10,7 +10,6 @@ import { authed, clientInfo, errorResponses as errors, security } from '../commo
 import {
   ActivityPageSchema,
   ActivityQuerySchema,
-  AddMemberBodySchema,
   AddRouterBodySchema,
   MemberParamsSchema,
   MemberSchema,
@@ -157,36 +156,6 @@ export default async function routerRoutes(fastify: FastifyInstance, options: Ro
     },
     async (request, reply) =>
       ok(request, reply, await members.list(requireAuth(request), request.params.routerId)),
-  );
-
-  app.post(
-    '/:routerId/members',
-    {
-      config: authed,
-      schema: {
-        tags: ['routers'],
-        summary: 'Add a registered user as a member (owner only)',
-        description:
-          '201 when added, 200 when already a member; 404 USER_NOT_FOUND for an unknown email.',
-        security,
-        params: RouterParamsSchema,
-        body: AddMemberBodySchema,
-        response: {
-          200: Envelope(MemberSchema),
-          201: Envelope(MemberSchema),
-          ...errors(400, 401, 403, 404),
-        },
-      },
-    },
-    async (request, reply) => {
-      const { member, added } = await members.add(
-        requireAuth(request),
-        clientInfo(request),
-        request.params.routerId,
-        request.body.email,
-      );
-      return reply.status(added ? 201 : 200).send(ok(request, reply, member));
-    },
   );
 
   app.delete(

@@ -34,12 +34,6 @@ export const RenameRouterBodySchema = Type.Object(
 );
 export type RenameRouterBody = Static<typeof RenameRouterBodySchema>;
 
-export const AddMemberBodySchema = Type.Object(
-  { email: Type.String({ minLength: 3, maxLength: 254 }) },
-  { additionalProperties: false },
-);
-export type AddMemberBody = Static<typeof AddMemberBodySchema>;
-
 export const ActivityQuerySchema = Type.Object({
   // A digit string: ajv does not coerce query strings here (coerceTypes: false).
   limit: Type.Optional(
