@@ -1,9 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { hash, verify } from '@node-rs/argon2';
+import { ValidationError, type FieldProblem } from '../errors.js';
+import {
+  estimatePasswordStrength,
+  MIN_PASSWORD_SCORE,
+  SCORED_PREFIX_LENGTH,
+  type PasswordStrength,
+} from '../validation/password-strength.js';
 
 // Algorithm.Argon2id of @node-rs/argon2 (a const enum, which verbatimModuleSyntax cannot import).
 const ARGON2ID = 2;
-import { ValidationError } from '../errors.js';
 
 export interface Argon2Params {
   memoryKib: number;
@@ -27,6 +33,48 @@ function common(): Set<string> {
   return commonPasswords;
 }
 
+/** The field problem of a guessable password: the estimate beside the message. */
+export interface WeakPasswordProblem extends FieldProblem {
+  score: number;
+  warning: string | null;
+  suggestions: string[];
+}
+
+const GENERAL_ADVICE =
+  'Use a longer passphrase of several unrelated words (for example four random words), ' +
+  'or let a password manager make one.';
+
+function asSentence(text: string): string {
+  return /[.!?]$/.test(text) ? text : `${text}.`;
+}
+
+/** Why the password was refused and what to do instead, in one message. */
+function weakPasswordProblem(
+  field: string,
+  strength: PasswordStrength,
+  length: number,
+): WeakPasswordProblem {
+  const warning = strength.usesPersonalData
+    ? 'It contains your email address, a part of it, or the product name.'
+    : strength.warning;
+  const parts = [
+    `is too easy to guess (strength ${strength.score} of 4, at least ${MIN_PASSWORD_SCORE} needed).`,
+    ...(length > SCORED_PREFIX_LENGTH
+      ? [`Only its first ${SCORED_PREFIX_LENGTH} characters are scored.`]
+      : []),
+    ...(warning ? [asSentence(warning)] : []),
+    ...strength.suggestions.map(asSentence),
+    GENERAL_ADVICE,
+  ];
+  return {
+    field,
+    message: parts.join(' '),
+    score: strength.score,
+    warning,
+    suggestions: strength.suggestions,
+  };
+}
+
 /**
  * Password policy and hashing: argon2id at or above OWASP's row (m ≥ 19 MiB,
  * t ≥ 2, p = 1). @node-rs/argon2 hashes on libuv's thread pool, off the event loop.
@@ -36,7 +84,11 @@ export class PasswordService {
 
   constructor(private readonly params: Argon2Params) {}
 
-  /** Throws VALIDATION_FAILED (naming `field`) when the password breaks the policy. */
+  /**
+   * Throws VALIDATION_FAILED (naming `field`) when the password breaks the policy:
+   * 8 to 128 characters, not the email, and a zxcvbn score of at least 3 counting
+   * the email, its local part and the product name as words an attacker tries.
+   */
   assertAcceptable(password: string, field: string, email?: string): void {
     const length = [...password].length;
     if (length < PASSWORD_MIN || length > PASSWORD_MAX) {
@@ -54,6 +106,10 @@ export class PasswordService {
     }
     if (email && lower === email.trim().toLowerCase()) {
       throw new ValidationError({ field, message: 'must not be your email address' });
+    }
+    const strength = estimatePasswordStrength(password, email);
+    if (strength.score < MIN_PASSWORD_SCORE) {
+      throw new ValidationError(weakPasswordProblem(field, strength, length));
     }
   }
 
