@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { hash, verify } from '@node-rs/argon2';
 import { ValidationError, type FieldProblem } from '../errors.js';
 import {
@@ -18,20 +17,6 @@ export interface Argon2Params {
 
 export const PASSWORD_MIN = 8;
 export const PASSWORD_MAX = 128;
-
-let commonPasswords: Set<string> | null = null;
-
-/** The shipped list of ~10,000 most common passwords (src/auth-data/). Loaded once, lazily. */
-function common(): Set<string> {
-  if (!commonPasswords) {
-    const text = readFileSync(
-      new URL('../auth-data/common-passwords.txt', import.meta.url),
-      'utf8',
-    );
-    commonPasswords = new Set(text.split('\n').filter(Boolean));
-  }
-  return commonPasswords;
-}
 
 /** The field problem of a guessable password: the estimate beside the message. */
 export interface WeakPasswordProblem extends FieldProblem {
@@ -97,14 +82,7 @@ export class PasswordService {
         message: `must be ${PASSWORD_MIN} to ${PASSWORD_MAX} characters long`,
       });
     }
-    const lower = password.toLowerCase();
-    if (common().has(lower)) {
-      throw new ValidationError({
-        field,
-        message: 'is one of the most common passwords; choose another',
-      });
-    }
-    if (email && lower === email.trim().toLowerCase()) {
+    if (email && password.toLowerCase() === email.trim().toLowerCase()) {
       throw new ValidationError({ field, message: 'must not be your email address' });
     }
     const strength = estimatePasswordStrength(password, email);
