@@ -1,9 +1,14 @@
-import { readFileSync } from 'node:fs';
 import { hash, verify } from '@node-rs/argon2';
+import { ValidationError, type FieldProblem } from '../errors.js';
+import {
+  estimatePasswordStrength,
+  MIN_PASSWORD_SCORE,
+  SCORED_PREFIX_LENGTH,
+  type PasswordStrength,
+} from '../validation/password-strength.js';
 
 // Algorithm.Argon2id of @node-rs/argon2 (a const enum, which verbatimModuleSyntax cannot import).
 const ARGON2ID = 2;
-import { ValidationError } from '../errors.js';
 
 export interface Argon2Params {
   memoryKib: number;
@@ -13,18 +18,46 @@ export interface Argon2Params {
 export const PASSWORD_MIN = 8;
 export const PASSWORD_MAX = 128;
 
-let commonPasswords: Set<string> | null = null;
+/** The field problem of a guessable password: the estimate beside the message. */
+export interface WeakPasswordProblem extends FieldProblem {
+  score: number;
+  warning: string | null;
+  suggestions: string[];
+}
 
-/** The shipped list of ~10,000 most common passwords (src/auth-data/). Loaded once, lazily. */
-function common(): Set<string> {
-  if (!commonPasswords) {
-    const text = readFileSync(
-      new URL('../auth-data/common-passwords.txt', import.meta.url),
-      'utf8',
-    );
-    commonPasswords = new Set(text.split('\n').filter(Boolean));
-  }
-  return commonPasswords;
+const GENERAL_ADVICE =
+  'Use a longer passphrase of several unrelated words (for example four random words), ' +
+  'or let a password manager make one.';
+
+function asSentence(text: string): string {
+  return /[.!?]$/.test(text) ? text : `${text}.`;
+}
+
+/** Why the password was refused and what to do instead, in one message. */
+function weakPasswordProblem(
+  field: string,
+  strength: PasswordStrength,
+  length: number,
+): WeakPasswordProblem {
+  const warning = strength.usesPersonalData
+    ? 'It contains your email address, a part of it, or the product name.'
+    : strength.warning;
+  const parts = [
+    `is too easy to guess (strength ${strength.score} of 4, at least ${MIN_PASSWORD_SCORE} needed).`,
+    ...(length > SCORED_PREFIX_LENGTH
+      ? [`Only its first ${SCORED_PREFIX_LENGTH} characters are scored.`]
+      : []),
+    ...(warning ? [asSentence(warning)] : []),
+    ...strength.suggestions.map(asSentence),
+    GENERAL_ADVICE,
+  ];
+  return {
+    field,
+    message: parts.join(' '),
+    score: strength.score,
+    warning,
+    suggestions: strength.suggestions,
+  };
 }
 
 /**
@@ -38,7 +71,11 @@ export class PasswordService {
 
   constructor(private readonly params: Argon2Params) {}
 
-  /** Throws VALIDATION_FAILED (naming `field`) when the password breaks the policy. */
+  /**
+   * Throws VALIDATION_FAILED (naming `field`) when the password breaks the policy:
+   * 8 to 128 characters, not the email, and a zxcvbn score of at least 3 counting
+   * the email, its local part and the product name as words an attacker tries.
+   */
   assertAcceptable(password: string, field: string, email?: string): void {
     const length = [...password].length;
     if (length < PASSWORD_MIN || length > PASSWORD_MAX) {
@@ -47,15 +84,12 @@ export class PasswordService {
         message: `must be ${PASSWORD_MIN} to ${PASSWORD_MAX} characters long`,
       });
     }
-    const lower = password.toLowerCase();
-    if (common().has(lower)) {
-      throw new ValidationError({
-        field,
-        message: 'is one of the most common passwords; choose another',
-      });
-    }
-    if (email && lower === email.trim().toLowerCase()) {
+    if (email && password.toLowerCase() === email.trim().toLowerCase()) {
       throw new ValidationError({ field, message: 'must not be your email address' });
+    }
+    const strength = estimatePasswordStrength(password, email);
+    if (strength.score < MIN_PASSWORD_SCORE) {
+      throw new ValidationError(weakPasswordProblem(field, strength, length));
     }
   }
 

@@ -1,4 +1,5 @@
 import { ValidationError } from '../errors.js';
+import { assertNoBidiControls } from './bidi-controls.js';
 
 /** Longest free-text description, in characters (the database checks the same bound). */
 export const DESCRIPTION_MAX = 500;
@@ -6,8 +7,9 @@ export const DESCRIPTION_MAX = 500;
 /**
  * A user-given free-text description: up to 500 characters (code points, as
  * PostgreSQL's char_length counts them), line breaks and tabs allowed, no other
- * control characters. PostgreSQL cannot store NUL in text at all, so without this
- * check a NUL would fail the write after the router had already changed.
+ * control characters and no bidirectional formatting characters. PostgreSQL cannot
+ * store NUL in text at all, so without this check a NUL would fail the write after
+ * the router had already changed.
  */
 export function parseDescription(value: string, field: string): string {
   if ([...value].length > DESCRIPTION_MAX) {
@@ -20,5 +22,6 @@ export function parseDescription(value: string, field: string): string {
       message: 'must not contain control characters other than line breaks and tabs',
     });
   }
+  assertNoBidiControls(value, field);
   return value;
 }

@@ -1,4 +1,5 @@
 import { ValidationError } from '../errors.js';
+import { assertNoBidiControls } from './bidi-controls.js';
 
 /** Longest router or device name, in characters (the database checks the same bound). */
 export const DISPLAY_NAME_MAX = 100;
@@ -6,7 +7,8 @@ export const DISPLAY_NAME_MAX = 100;
 /**
  * A user-given name of a router or device: trimmed, 1 to 100 characters (code
  * points, as PostgreSQL's char_length counts them), no control characters (they
- * would break one-line displays and logs).
+ * would break one-line displays and logs) and no bidirectional formatting
+ * characters (they would make it display as another name).
  */
 export function parseDisplayName(value: string, field: string): string {
   const name = value.trim();
@@ -20,5 +22,6 @@ export function parseDisplayName(value: string, field: string): string {
   if (/\p{Cc}/u.test(name)) {
     throw new ValidationError({ field, message: 'must not contain control characters' });
   }
+  assertNoBidiControls(name, field);
   return name;
 }
