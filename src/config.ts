@@ -5,7 +5,16 @@
  * problem at once with how to fix it, and returns a frozen, typed object.
  */
 
-type Parser<T> = (raw: string) => T;
+import {
+  boolean,
+  integer,
+  oneOf,
+  originList,
+  ParseProblem,
+  type Parser,
+  text,
+  url,
+} from './config-parsers.js';
 
 interface VariableSpec<T> {
   description: string;
@@ -13,80 +22,6 @@ interface VariableSpec<T> {
   default?: string;
   parse: Parser<T>;
 }
-
-class ParseProblem extends Error {}
-
-const integer =
-  (min: number, max: number): Parser<number> =>
-  (raw) => {
-    if (!/^-?\d+$/.test(raw.trim())) {
-      throw new ParseProblem(`must be a whole number from ${min} to ${max}, got "${raw}"`);
-    }
-    const n = Number(raw.trim());
-    if (n < min || n > max) {
-      throw new ParseProblem(`must be from ${min} to ${max}, got ${n}`);
-    }
-    return n;
-  };
-
-const boolean: Parser<boolean> = (raw) => {
-  const v = raw.trim().toLowerCase();
-  if (['1', 'true', 'yes', 'on'].includes(v)) {
-    return true;
-  }
-  if (['0', 'false', 'no', 'off'].includes(v)) {
-    return false;
-  }
-  throw new ParseProblem(`must be true or false, got "${raw}"`);
-};
-
-const oneOf =
-  <const T extends string>(...values: T[]): Parser<T> =>
-  (raw) => {
-    const v = raw.trim() as T;
-    if (!values.includes(v)) {
-      throw new ParseProblem(`must be one of ${values.join(', ')}, got "${raw}"`);
-    }
-    return v;
-  };
-
-const text: Parser<string> = (raw) => raw;
-
-const url =
-  (...protocols: string[]): Parser<string> =>
-  (raw) => {
-    let parsed: URL;
-    try {
-      parsed = new URL(raw.trim());
-    } catch {
-      throw new ParseProblem(`is not a valid URL (expected ${protocols.join(' or ')}//…)`);
-    }
-    if (!protocols.includes(parsed.protocol)) {
-      throw new ParseProblem(
-        `must start with ${protocols.join(' or ')}//, got "${parsed.protocol}//"`,
-      );
-    }
-    return raw.trim();
-  };
-
-const originList: Parser<string[]> = (raw) => {
-  const list = raw
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  for (const origin of list) {
-    let parsed: URL;
-    try {
-      parsed = new URL(origin);
-    } catch {
-      throw new ParseProblem(`"${origin}" is not an origin like https://app.example.com`);
-    }
-    if (parsed.origin !== origin.replace(/\/$/, '')) {
-      throw new ParseProblem(`"${origin}" must be a bare origin (scheme://host[:port]), no path`);
-    }
-  }
-  return list.map((o) => o.replace(/\/$/, ''));
-};
 
 /** The table of every variable. `.env.example` lists exactly these names. */
 export const VARIABLES = {
