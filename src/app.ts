@@ -63,6 +63,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return503OnClosing: true,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  // JSON only. Fastify also parses text/plain by default, handing the route a string
+  // that its schema then refuses as "body must be object" (400): without that parser
+  // a text/plain body is FST_ERR_CTP_INVALID_MEDIA_TYPE, answered 415 like any other.
+  app.removeContentTypeParser('text/plain');
 
   const services = createServices({
     config,
