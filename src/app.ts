@@ -6,6 +6,7 @@ import type { CommandsServerHttp } from './clients/commands-server.client.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { DbHandle } from './db/client.js';
+import { clientErrorHandler } from './http/client-error.js';
 import { ErrorEnvelopeSchema } from './http/envelope.js';
 import { createLogger, genReqId } from './logger.js';
 import { Metrics } from './metrics.js';
@@ -52,9 +53,11 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config } = deps;
   const clock = deps.clock ?? systemClock;
+  const logger = deps.logger ?? createLogger(config.logLevel);
   const app = Fastify({
-    loggerInstance: deps.logger ?? createLogger(config.logLevel),
+    loggerInstance: logger,
     ...routingErrorOptions,
+    clientErrorHandler: clientErrorHandler(logger),
     genReqId,
     requestIdHeader: false,
     bodyLimit: BODY_LIMIT_BYTES,
