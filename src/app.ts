@@ -24,6 +24,7 @@ import usageRoutes from './routes/usage/index.js';
 import wifiRoutes from './routes/wifi/index.js';
 import { createServices, type Services } from './services/index.js';
 import type { ThrottleStore } from './services/login-throttle.js';
+import { fastifyTrustProxy } from './trust-proxy.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -61,7 +62,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     genReqId,
     requestIdHeader: false,
     bodyLimit: BODY_LIMIT_BYTES,
-    trustProxy: config.server.trustProxy,
+    trustProxy: fastifyTrustProxy(config.server.trustProxy),
     requestTimeout: config.server.requestTimeoutMs,
     return503OnClosing: true,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },

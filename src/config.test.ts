@@ -93,6 +93,41 @@ describe(loadConfig.name, () => {
     expect(problemsOf({ CORS_ORIGINS: 'https://a.example/path' })[0]).toContain('bare origin');
   });
 
+  it('takes TRUST_PROXY as a number of proxies or their addresses, off by default', () => {
+    expect(loadConfig({}).server.trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '' }).server.trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'false' }).server.trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '0' }).server.trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '2' }).server.trustProxy).toBe(2);
+    expect(
+      loadConfig({ TRUST_PROXY: ' 10.0.0.1, 10.0.0.0/8,fd00::/8 ,::1' }).server.trustProxy,
+    ).toEqual(['10.0.0.1', '10.0.0.0/8', 'fd00::/8', '::1']);
+  });
+
+  it('refuses TRUST_PROXY=true, saying what to write instead', () => {
+    for (const value of ['true', 'TRUE', 'yes', 'on']) {
+      const [problem] = problemsOf({ TRUST_PROXY: value });
+      expect(problem).toMatch(/^TRUST_PROXY must not be .*trust any client's X-Forwarded-For/);
+      expect(problem).toContain('number of proxies in front of this server (e.g. 1)');
+      expect(problem).toContain('(e.g. 10.0.0.1,10.0.0.0/8)');
+    }
+  });
+
+  it('refuses TRUST_PROXY entries that are neither an IP nor a CIDR range', () => {
+    for (const value of [
+      'proxy.internal',
+      '10.0.0.0/33',
+      '10.0.0.1,garbage',
+      'fd00::/129',
+      '10.0.0.0/8/8',
+      'fe80::1%eth0',
+      '101',
+    ]) {
+      expect(problemsOf({ TRUST_PROXY: value }), value).toHaveLength(1);
+    }
+    expect(problemsOf({ TRUST_PROXY: '10.0.0.1,garbage' })[0]).toContain('"garbage"');
+  });
+
   it('.env.example documents every variable', () => {
     const example = readFileSync(new URL('../.env.example', import.meta.url), 'utf8');
     for (const name of Object.keys(VARIABLES)) {

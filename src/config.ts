@@ -15,6 +15,7 @@ import {
   text,
   url,
 } from './config-parsers.js';
+import { type TrustProxy, trustProxy } from './trust-proxy.js';
 
 interface VariableSpec<T> {
   description: string;
@@ -38,9 +39,10 @@ export const VARIABLES = {
     parse: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'),
   },
   TRUST_PROXY: {
-    description: 'trust X-Forwarded-* headers (set when behind a load balancer)',
+    description:
+      'proxies whose X-Forwarded-For is believed: their number (e.g. 1) or addresses/CIDRs (e.g. 10.0.0.1,10.0.0.0/8); false: none',
     default: 'false',
-    parse: boolean,
+    parse: trustProxy,
   },
   REQUEST_TIMEOUT_MS: {
     description: 'longest a request may take before the server gives up on it',
@@ -176,7 +178,7 @@ export type DatabaseConfig =
 export interface Config {
   env: 'development' | 'test' | 'production';
   isProduction: boolean;
-  server: { host: string; port: number; trustProxy: boolean; requestTimeoutMs: number };
+  server: { host: string; port: number; trustProxy: TrustProxy; requestTimeoutMs: number };
   logLevel: Parsed['LOG_LEVEL'];
   database: DatabaseConfig;
   commandsServer: {
