@@ -92,7 +92,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.addSchema(ErrorEnvelopeSchema);
   await app.register(errorHandler);
-  await app.register(metricsPlugin, { metrics: deps.metrics ?? new Metrics(), pool: deps.db.pool });
+  await app.register(metricsPlugin, {
+    metrics: deps.metrics ?? new Metrics(),
+    pool: deps.db.pool,
+    expose: config.operations.metricsExposed,
+    token: config.operations.metricsToken,
+  });
   await app.register(securityHeaders, { hsts: config.isProduction });
   await app.register(cors, {
     origin: config.corsOrigins.length > 0 ? [...config.corsOrigins] : false,
@@ -101,7 +106,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     maxAge: 600,
   });
   await app.register(cookie);
-  await app.register(openapi);
+  if (config.operations.docsEnabled) {
+    await app.register(openapi);
+  }
   await app.register(authPlugin, {
     auth: services.auth,
     cookieName: config.sessions.cookieName,

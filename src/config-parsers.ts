@@ -79,3 +79,19 @@ export const originList: Parser<string[]> = (raw) => {
   }
   return list.map((o) => o.replace(/\/$/, ''));
 };
+
+/** A shared secret sent as a bearer token: long enough not to guess, no whitespace. */
+export const secret =
+  (minLength: number): Parser<string> =>
+  (raw) => {
+    const value = raw.trim();
+    if (value.length < minLength) {
+      throw new ParseProblem(
+        `must be at least ${minLength} characters, got ${value.length} (generate one with: openssl rand -hex 32)`,
+      );
+    }
+    if (/\s/.test(value)) {
+      throw new ParseProblem('must not contain whitespace (it is sent as a bearer token)');
+    }
+    return value;
+  };

@@ -128,6 +128,41 @@ describe(loadConfig.name, () => {
     expect(problemsOf({ TRUST_PROXY: '10.0.0.1,garbage' })[0]).toContain('"garbage"');
   });
 
+  it('takes METRICS_TOKEN of at least 32 characters without whitespace', () => {
+    const token = 'a'.repeat(32);
+    expect(loadConfig({ METRICS_TOKEN: token }).operations.metricsToken).toBe(token);
+    expect(loadConfig({}).operations.metricsToken).toBeNull();
+    expect(problemsOf({ METRICS_TOKEN: 'a'.repeat(31) })[0]).toMatch(
+      /^METRICS_TOKEN must be at least 32 characters, got 31/,
+    );
+    expect(problemsOf({ METRICS_TOKEN: `${token} ${token}` })[0]).toContain('whitespace');
+  });
+
+  it('hides /metrics in production without METRICS_TOKEN, and says so', () => {
+    const production = {
+      NODE_ENV: 'production',
+      COMMANDS_SERVER_URL: 'http://10.0.0.5:5000',
+      COOKIE_SECURE: 'true',
+      DATABASE_URL: 'postgres://db.internal/netpilot',
+    };
+    const hidden = loadConfig(production);
+    expect(hidden.operations.metricsExposed).toBe(false);
+    expect(hidden.warnings.join('\n')).toContain('METRICS_TOKEN is not set: /metrics answers 404');
+    const guarded = loadConfig({ ...production, METRICS_TOKEN: 'b'.repeat(40) });
+    expect(guarded.operations).toMatchObject({
+      metricsExposed: true,
+      metricsToken: 'b'.repeat(40),
+    });
+    expect(guarded.warnings).toEqual([]);
+    expect(loadConfig({}).operations).toMatchObject({ metricsExposed: true, docsEnabled: true });
+    expect(loadConfig({}).warnings).toEqual([]);
+  });
+
+  it('turns /docs and /openapi.json off with DOCS_ENABLED=false', () => {
+    expect(loadConfig({ DOCS_ENABLED: 'false' }).operations.docsEnabled).toBe(false);
+    expect(problemsOf({ DOCS_ENABLED: 'maybe' })[0]).toMatch(/^DOCS_ENABLED must be true or false/);
+  });
+
   it('.env.example documents every variable', () => {
     const example = readFileSync(new URL('../.env.example', import.meta.url), 'utf8');
     for (const name of Object.keys(VARIABLES)) {

@@ -12,6 +12,7 @@ import {
   originList,
   ParseProblem,
   type Parser,
+  secret,
   text,
   url,
 } from './config-parsers.js';
@@ -48,6 +49,16 @@ export const VARIABLES = {
     description: 'longest a request may take before the server gives up on it',
     default: '150000',
     parse: integer(1000, 600_000),
+  },
+  METRICS_TOKEN: {
+    description:
+      'bearer token /metrics requires (at least 32 characters); unset: /metrics is open, or 404 in production',
+    parse: secret(32),
+  },
+  DOCS_ENABLED: {
+    description: 'serve Swagger UI at /docs and the OpenAPI document at /openapi.json',
+    default: 'true',
+    parse: boolean,
   },
   DATABASE_URL: {
     description:
@@ -201,6 +212,16 @@ export interface Config {
   argon2: { memoryKib: number; timeCost: number };
   loginThrottle: { windowMs: number; freeAttempts: number };
   scanMinIntervalMs: number;
+  operations: {
+    /** Bearer token /metrics requires; null: none. */
+    metricsToken: string | null;
+    /** False in production without a token: /metrics is not served at all. */
+    metricsExposed: boolean;
+    /** Serve /docs and /openapi.json. */
+    docsEnabled: boolean;
+  };
+  /** Accepted but worth saying at start (server.ts logs each one). */
+  warnings: readonly string[];
 }
 
 export class ConfigError extends Error {
@@ -287,6 +308,17 @@ function productionProblems(v: Parsed): string[] {
   return problems;
 }
 
+/** Settings that are allowed but that an operator should hear about at start. */
+function configWarnings(v: Parsed): string[] {
+  const warnings: string[] = [];
+  if (v.NODE_ENV === 'production' && v.METRICS_TOKEN === undefined) {
+    warnings.push(
+      'METRICS_TOKEN is not set: /metrics answers 404 in production. Set METRICS_TOKEN (at least 32 characters) and scrape with "Authorization: Bearer <METRICS_TOKEN>".',
+    );
+  }
+  return warnings;
+}
+
 /** Parses and validates the environment. Throws ConfigError listing every problem. */
 export function loadConfig(env: Record<string, string | undefined>): Readonly<Config> {
   const problems: string[] = [];
@@ -337,6 +369,12 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
       freeAttempts: v.LOGIN_THROTTLE_FREE_ATTEMPTS,
     },
     scanMinIntervalMs: v.SCAN_MIN_INTERVAL_SECONDS * 1000,
+    operations: {
+      metricsToken: v.METRICS_TOKEN ?? null,
+      metricsExposed: v.METRICS_TOKEN !== undefined || v.NODE_ENV !== 'production',
+      docsEnabled: v.DOCS_ENABLED,
+    },
+    warnings: configWarnings(v),
   };
   return deepFreeze(config);
 }

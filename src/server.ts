@@ -31,6 +31,9 @@ function configOrExit() {
 async function main(): Promise<void> {
   const config = configOrExit();
   const log = createLogger(config.logLevel);
+  for (const warning of config.warnings) {
+    log.warn(warning);
+  }
   const cleanups: (() => Promise<void>)[] = [];
   const cleanup = async () => {
     for (const fn of cleanups.reverse()) {
