@@ -9,6 +9,7 @@ import { CommandsServerHttp } from './clients/commands-server.client.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createDb, type DbHandle } from './db/client.js';
 import { runMigrations } from './db/migrate.js';
+import { PgliteLockedError } from './db/pglite-lock.js';
 import { createLogger } from './logger.js';
 import { Metrics } from './metrics.js';
 import { startSimulator, type Simulator } from './simulator/index.js';
@@ -42,7 +43,13 @@ async function main(): Promise<void> {
   };
 
   try {
-    const db: DbHandle = await createDb(config.database);
+    const db: DbHandle = await createDb(config.database, {
+      onStaleLockTakenOver: (previous, lockPath) =>
+        log.warn(
+          { lockPath, previous },
+          'took over the lock of the embedded database directory: the process that held it no longer runs (it crashed or was killed)',
+        ),
+    });
     cleanups.push(() => db.close());
     log.info(
       {
@@ -102,7 +109,12 @@ async function main(): Promise<void> {
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
   } catch (err) {
-    log.fatal({ err }, 'failed to start');
+    if (err instanceof PgliteLockedError) {
+      // The message says which directory, which process and what to do: make it the log line.
+      log.fatal({ dataDir: err.dataDir, lockPath: err.lockPath, holder: err.holder }, err.message);
+    } else {
+      log.fatal({ err }, 'failed to start');
+    }
     await cleanup();
     process.exit(1);
   }
