@@ -163,6 +163,32 @@ describe(loadConfig.name, () => {
     expect(problemsOf({ DOCS_ENABLED: 'maybe' })[0]).toMatch(/^DOCS_ENABLED must be true or false/);
   });
 
+  it('refuses PGLITE_DATA_DIR=memory:// in production, and warns of the default directory there', () => {
+    const production = {
+      NODE_ENV: 'production',
+      COMMANDS_SERVER_URL: 'http://10.0.0.5:5000',
+      COOKIE_SECURE: 'true',
+      METRICS_TOKEN: 'c'.repeat(32),
+    };
+    expect(problemsOf({ ...production, PGLITE_DATA_DIR: 'memory://' })).toEqual([
+      expect.stringMatching(/^PGLITE_DATA_DIR=memory:\/\/ keeps nothing.*set DATABASE_URL/),
+    ]);
+    expect(loadConfig({ ...production }).warnings).toEqual([
+      expect.stringMatching(/^NODE_ENV=production runs on embedded PGlite in \.\/data\/pglite/),
+    ]);
+    expect(loadConfig({ ...production, PGLITE_DATA_DIR: '/var/lib/netpilot' }).warnings).toEqual(
+      [],
+    );
+    expect(
+      loadConfig({ ...production, DATABASE_URL: 'postgres://db/np', PGLITE_DATA_DIR: 'memory://' })
+        .warnings,
+    ).toEqual([]);
+    expect(loadConfig({ PGLITE_DATA_DIR: 'memory://' }).database).toMatchObject({
+      kind: 'pglite',
+    });
+    expect(loadConfig({}).warnings).toEqual([]);
+  });
+
   it('.env.example documents every variable', () => {
     const example = readFileSync(new URL('../.env.example', import.meta.url), 'utf8');
     for (const name of Object.keys(VARIABLES)) {

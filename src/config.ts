@@ -85,7 +85,8 @@ export const VARIABLES = {
     parse: integer(100, 600_000),
   },
   PGLITE_DATA_DIR: {
-    description: 'where embedded PGlite keeps its files; memory:// keeps nothing',
+    description:
+      'where embedded PGlite keeps its files; memory:// keeps nothing (refused in production)',
     default: './data/pglite',
     parse: text,
   },
@@ -295,8 +296,13 @@ function databaseConfig(v: Parsed, problems: string[]): DatabaseConfig {
   return { kind: 'pglite', dataDir: v.PGLITE_DATA_DIR };
 }
 
-function productionProblems(v: Parsed): string[] {
+function productionProblems(v: Parsed, database: DatabaseConfig): string[] {
   const problems: string[] = [];
+  if (database.kind === 'pglite' && database.dataDir.startsWith('memory://')) {
+    problems.push(
+      'PGLITE_DATA_DIR=memory:// keeps nothing: every user and session would be lost at the next restart. In production set DATABASE_URL (PostgreSQL), or PGLITE_DATA_DIR to a directory.',
+    );
+  }
   if (v.COMMANDS_SERVER_URL === undefined) {
     problems.push(
       'COMMANDS_SERVER_URL is required in production: the simulated Commands-Server is for development only.',
@@ -309,8 +315,17 @@ function productionProblems(v: Parsed): string[] {
 }
 
 /** Settings that are allowed but that an operator should hear about at start. */
-function configWarnings(v: Parsed): string[] {
+function configWarnings(
+  v: Parsed,
+  env: Record<string, string | undefined>,
+  database: DatabaseConfig,
+): string[] {
   const warnings: string[] = [];
+  if (v.NODE_ENV === 'production' && database.kind === 'pglite' && !env.PGLITE_DATA_DIR) {
+    warnings.push(
+      `NODE_ENV=production runs on embedded PGlite in ${database.dataDir} because neither DATABASE_URL nor PGLITE_DATA_DIR is set (one process, this machine's disk). Set DATABASE_URL for PostgreSQL, or PGLITE_DATA_DIR to say where the data lives.`,
+    );
+  }
   if (v.NODE_ENV === 'production' && v.METRICS_TOKEN === undefined) {
     warnings.push(
       'METRICS_TOKEN is not set: /metrics answers 404 in production. Set METRICS_TOKEN (at least 32 characters) and scrape with "Authorization: Bearer <METRICS_TOKEN>".',
@@ -325,7 +340,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
   const v = parseAll(env, problems);
   const database = databaseConfig(v, problems);
   if (v.NODE_ENV === 'production') {
-    problems.push(...productionProblems(v));
+    problems.push(...productionProblems(v, database));
   }
   if (v.SESSION_IDLE_TIMEOUT_MINUTES > v.SESSION_ABSOLUTE_LIFETIME_MINUTES) {
     problems.push(
@@ -374,7 +389,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
       metricsExposed: v.METRICS_TOKEN !== undefined || v.NODE_ENV !== 'production',
       docsEnabled: v.DOCS_ENABLED,
     },
-    warnings: configWarnings(v),
+    warnings: configWarnings(v, env, database),
   };
   return deepFreeze(config);
 }

@@ -42,9 +42,18 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-function spawnServer(env: Record<string, string>, port: number): ChildProcess {
-  return spawn(TSX, ['src/server.ts'], {
-    cwd: ROOT,
+export interface ServerProcessOptions {
+  /** Working directory (default the repository): where ./data and .env are looked for. */
+  cwd?: string;
+}
+
+function spawnServer(
+  env: Record<string, string>,
+  port: number,
+  options: ServerProcessOptions,
+): ChildProcess {
+  return spawn(TSX, [join(ROOT, 'src/server.ts')], {
+    cwd: options.cwd ?? ROOT,
     env: {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
@@ -66,8 +75,9 @@ function spawnServer(env: Record<string, string>, port: number): ChildProcess {
 export async function runServerProcessToExit(
   env: Record<string, string>,
   timeoutMs = 60_000,
+  options: ServerProcessOptions = {},
 ): Promise<{ code: number | string; output: string }> {
-  const child = spawnServer(env, await freePort());
+  const child = spawnServer(env, await freePort(), options);
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
@@ -85,9 +95,12 @@ export async function runServerProcessToExit(
   return { code: timedOut ? 'still running' : code, output };
 }
 
-export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+export async function startServerProcess(
+  env: Record<string, string>,
+  options: ServerProcessOptions = {},
+): Promise<ServerProcess> {
   const port = await freePort();
-  const child = spawnServer(env, port);
+  const child = spawnServer(env, port, options);
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
