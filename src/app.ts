@@ -6,6 +6,7 @@ import type { CommandsServerHttp } from './clients/commands-server.client.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { DbHandle } from './db/client.js';
+import { clientErrorHandler } from './http/client-error.js';
 import { ErrorEnvelopeSchema } from './http/envelope.js';
 import { createLogger, genReqId } from './logger.js';
 import { Metrics } from './metrics.js';
@@ -24,6 +25,7 @@ import usageRoutes from './routes/usage/index.js';
 import wifiRoutes from './routes/wifi/index.js';
 import { createServices, type Services } from './services/index.js';
 import type { ThrottleStore } from './services/throttle/store.js';
+import { fastifyTrustProxy } from './trust-proxy.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -76,17 +78,23 @@ function registerPasswordMetrics(metrics: Metrics, services: Services): void {
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config } = deps;
   const clock = deps.clock ?? systemClock;
+  const logger = deps.logger ?? createLogger(config.logLevel);
   const app = Fastify({
-    loggerInstance: deps.logger ?? createLogger(config.logLevel),
+    loggerInstance: logger,
     ...routingErrorOptions,
+    clientErrorHandler: clientErrorHandler(logger),
     genReqId,
     requestIdHeader: false,
     bodyLimit: BODY_LIMIT_BYTES,
-    trustProxy: config.server.trustProxy,
+    trustProxy: fastifyTrustProxy(config.server.trustProxy),
     requestTimeout: config.server.requestTimeoutMs,
     return503OnClosing: true,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  // JSON only. Fastify also parses text/plain by default, handing the route a string
+  // that its schema then refuses as "body must be object" (400): without that parser
+  // a text/plain body is FST_ERR_CTP_INVALID_MEDIA_TYPE, answered 415 like any other.
+  app.removeContentTypeParser('text/plain');
 
   const services = createServices({
     config,
@@ -109,7 +117,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addSchema(ErrorEnvelopeSchema);
   await app.register(errorHandler);
   const metrics = deps.metrics ?? new Metrics();
-  await app.register(metricsPlugin, { metrics, pool: deps.db.pool });
+  await app.register(metricsPlugin, {
+    metrics,
+    pool: deps.db.pool,
+    expose: config.operations.metricsExposed,
+    token: config.operations.metricsToken,
+  });
   registerPasswordMetrics(metrics, services);
   await app.register(securityHeaders, { hsts: config.isProduction });
   await app.register(cors, {
@@ -119,7 +132,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     maxAge: 600,
   });
   await app.register(cookie);
-  await app.register(openapi);
+  if (config.operations.docsEnabled) {
+    await app.register(openapi);
+  }
   await app.register(authPlugin, {
     auth: services.auth,
     cookieName: config.sessions.cookieName,

@@ -101,6 +101,104 @@ describe(loadConfig.name, () => {
     expect(problemsOf({ CORS_ORIGINS: 'https://a.example/path' })[0]).toContain('bare origin');
   });
 
+  it('takes TRUST_PROXY as a number of proxies or their addresses, off by default', () => {
+    expect(loadConfig({}).server.trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '' }).server.trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'false' }).server.trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '0' }).server.trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '2' }).server.trustProxy).toBe(2);
+    expect(
+      loadConfig({ TRUST_PROXY: ' 10.0.0.1, 10.0.0.0/8,fd00::/8 ,::1' }).server.trustProxy,
+    ).toEqual(['10.0.0.1', '10.0.0.0/8', 'fd00::/8', '::1']);
+  });
+
+  it('refuses TRUST_PROXY=true, saying what to write instead', () => {
+    for (const value of ['true', 'TRUE', 'yes', 'on']) {
+      const [problem] = problemsOf({ TRUST_PROXY: value });
+      expect(problem).toMatch(/^TRUST_PROXY must not be .*trust any client's X-Forwarded-For/);
+      expect(problem).toContain('number of proxies in front of this server (e.g. 1)');
+      expect(problem).toContain('(e.g. 10.0.0.1,10.0.0.0/8)');
+    }
+  });
+
+  it('refuses TRUST_PROXY entries that are neither an IP nor a CIDR range', () => {
+    for (const value of [
+      'proxy.internal',
+      '10.0.0.0/33',
+      '10.0.0.1,garbage',
+      'fd00::/129',
+      '10.0.0.0/8/8',
+      'fe80::1%eth0',
+      '101',
+    ]) {
+      expect(problemsOf({ TRUST_PROXY: value }), value).toHaveLength(1);
+    }
+    expect(problemsOf({ TRUST_PROXY: '10.0.0.1,garbage' })[0]).toContain('"garbage"');
+  });
+
+  it('takes METRICS_TOKEN of at least 32 characters without whitespace', () => {
+    const token = 'a'.repeat(32);
+    expect(loadConfig({ METRICS_TOKEN: token }).operations.metricsToken).toBe(token);
+    expect(loadConfig({}).operations.metricsToken).toBeNull();
+    expect(problemsOf({ METRICS_TOKEN: 'a'.repeat(31) })[0]).toMatch(
+      /^METRICS_TOKEN must be at least 32 characters, got 31/,
+    );
+    expect(problemsOf({ METRICS_TOKEN: `${token} ${token}` })[0]).toContain('whitespace');
+  });
+
+  it('hides /metrics in production without METRICS_TOKEN, and says so', () => {
+    const production = {
+      NODE_ENV: 'production',
+      COMMANDS_SERVER_URL: 'http://10.0.0.5:5000',
+      COOKIE_SECURE: 'true',
+      DEVICE_COOKIE_SECRET: 'd'.repeat(32),
+      DATABASE_URL: 'postgres://db.internal/netpilot',
+    };
+    const hidden = loadConfig(production);
+    expect(hidden.operations.metricsExposed).toBe(false);
+    expect(hidden.warnings.join('\n')).toContain('METRICS_TOKEN is not set: /metrics answers 404');
+    const guarded = loadConfig({ ...production, METRICS_TOKEN: 'b'.repeat(40) });
+    expect(guarded.operations).toMatchObject({
+      metricsExposed: true,
+      metricsToken: 'b'.repeat(40),
+    });
+    expect(guarded.warnings).toEqual([]);
+    expect(loadConfig({}).operations).toMatchObject({ metricsExposed: true, docsEnabled: true });
+    expect(loadConfig({}).warnings).toEqual([]);
+  });
+
+  it('turns /docs and /openapi.json off with DOCS_ENABLED=false', () => {
+    expect(loadConfig({ DOCS_ENABLED: 'false' }).operations.docsEnabled).toBe(false);
+    expect(problemsOf({ DOCS_ENABLED: 'maybe' })[0]).toMatch(/^DOCS_ENABLED must be true or false/);
+  });
+
+  it('refuses PGLITE_DATA_DIR=memory:// in production, and warns of the default directory there', () => {
+    const production = {
+      NODE_ENV: 'production',
+      COMMANDS_SERVER_URL: 'http://10.0.0.5:5000',
+      COOKIE_SECURE: 'true',
+      DEVICE_COOKIE_SECRET: 'd'.repeat(32),
+      METRICS_TOKEN: 'c'.repeat(32),
+    };
+    expect(problemsOf({ ...production, PGLITE_DATA_DIR: 'memory://' })).toEqual([
+      expect.stringMatching(/^PGLITE_DATA_DIR=memory:\/\/ keeps nothing.*set DATABASE_URL/),
+    ]);
+    expect(loadConfig({ ...production }).warnings).toEqual([
+      expect.stringMatching(/^NODE_ENV=production runs on embedded PGlite in \.\/data\/pglite/),
+    ]);
+    expect(loadConfig({ ...production, PGLITE_DATA_DIR: '/var/lib/netpilot' }).warnings).toEqual(
+      [],
+    );
+    expect(
+      loadConfig({ ...production, DATABASE_URL: 'postgres://db/np', PGLITE_DATA_DIR: 'memory://' })
+        .warnings,
+    ).toEqual([]);
+    expect(loadConfig({ PGLITE_DATA_DIR: 'memory://' }).database).toMatchObject({
+      kind: 'pglite',
+    });
+    expect(loadConfig({}).warnings).toEqual([]);
+  });
+
   it('.env.example documents every variable', () => {
     const example = readFileSync(new URL('../.env.example', import.meta.url), 'utf8');
     for (const name of Object.keys(VARIABLES)) {

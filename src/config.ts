@@ -5,7 +5,18 @@
  * problem at once with how to fix it, and returns a frozen, typed object.
  */
 
-type Parser<T> = (raw: string) => T;
+import {
+  boolean,
+  integer,
+  oneOf,
+  originList,
+  ParseProblem,
+  type Parser,
+  secret,
+  text,
+  url,
+} from './config-parsers.js';
+import { type TrustProxy, trustProxy } from './trust-proxy.js';
 
 interface VariableSpec<T> {
   description: string;
@@ -13,90 +24,6 @@ interface VariableSpec<T> {
   default?: string;
   parse: Parser<T>;
 }
-
-class ParseProblem extends Error {}
-
-const integer =
-  (min: number, max: number): Parser<number> =>
-  (raw) => {
-    if (!/^-?\d+$/.test(raw.trim())) {
-      throw new ParseProblem(`must be a whole number from ${min} to ${max}, got "${raw}"`);
-    }
-    const n = Number(raw.trim());
-    if (n < min || n > max) {
-      throw new ParseProblem(`must be from ${min} to ${max}, got ${n}`);
-    }
-    return n;
-  };
-
-const boolean: Parser<boolean> = (raw) => {
-  const v = raw.trim().toLowerCase();
-  if (['1', 'true', 'yes', 'on'].includes(v)) {
-    return true;
-  }
-  if (['0', 'false', 'no', 'off'].includes(v)) {
-    return false;
-  }
-  throw new ParseProblem(`must be true or false, got "${raw}"`);
-};
-
-const oneOf =
-  <const T extends string>(...values: T[]): Parser<T> =>
-  (raw) => {
-    const v = raw.trim() as T;
-    if (!values.includes(v)) {
-      throw new ParseProblem(`must be one of ${values.join(', ')}, got "${raw}"`);
-    }
-    return v;
-  };
-
-const text: Parser<string> = (raw) => raw;
-
-const url =
-  (...protocols: string[]): Parser<string> =>
-  (raw) => {
-    let parsed: URL;
-    try {
-      parsed = new URL(raw.trim());
-    } catch {
-      throw new ParseProblem(`is not a valid URL (expected ${protocols.join(' or ')}//…)`);
-    }
-    if (!protocols.includes(parsed.protocol)) {
-      throw new ParseProblem(
-        `must start with ${protocols.join(' or ')}//, got "${parsed.protocol}//"`,
-      );
-    }
-    return raw.trim();
-  };
-
-const secret =
-  (minLength: number): Parser<string> =>
-  (raw) => {
-    if (raw.length < minLength) {
-      // Never echo a secret, not even a wrong one.
-      throw new ParseProblem(`must be at least ${minLength} characters long`);
-    }
-    return raw;
-  };
-
-const originList: Parser<string[]> = (raw) => {
-  const list = raw
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  for (const origin of list) {
-    let parsed: URL;
-    try {
-      parsed = new URL(origin);
-    } catch {
-      throw new ParseProblem(`"${origin}" is not an origin like https://app.example.com`);
-    }
-    if (parsed.origin !== origin.replace(/\/$/, '')) {
-      throw new ParseProblem(`"${origin}" must be a bare origin (scheme://host[:port]), no path`);
-    }
-  }
-  return list.map((o) => o.replace(/\/$/, ''));
-};
 
 /** The table of every variable. `.env.example` lists exactly these names. */
 export const VARIABLES = {
@@ -113,14 +40,25 @@ export const VARIABLES = {
     parse: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'),
   },
   TRUST_PROXY: {
-    description: 'trust X-Forwarded-* headers (set when behind a load balancer)',
+    description:
+      'proxies whose X-Forwarded-For is believed: their number (e.g. 1) or addresses/CIDRs (e.g. 10.0.0.1,10.0.0.0/8); false: none',
     default: 'false',
-    parse: boolean,
+    parse: trustProxy,
   },
   REQUEST_TIMEOUT_MS: {
     description: 'longest a request may take before the server gives up on it',
     default: '150000',
     parse: integer(1000, 600_000),
+  },
+  METRICS_TOKEN: {
+    description:
+      'bearer token /metrics requires (at least 32 characters); unset: /metrics is open, or 404 in production',
+    parse: secret(32),
+  },
+  DOCS_ENABLED: {
+    description: 'serve Swagger UI at /docs and the OpenAPI document at /openapi.json',
+    default: 'true',
+    parse: boolean,
   },
   DATABASE_URL: {
     description:
@@ -147,7 +85,8 @@ export const VARIABLES = {
     parse: integer(100, 600_000),
   },
   PGLITE_DATA_DIR: {
-    description: 'where embedded PGlite keeps its files; memory:// keeps nothing',
+    description:
+      'where embedded PGlite keeps its files; memory:// keeps nothing (refused in production)',
     default: './data/pglite',
     parse: text,
   },
@@ -276,7 +215,7 @@ export type DatabaseConfig =
 export interface Config {
   env: 'development' | 'test' | 'production';
   isProduction: boolean;
-  server: { host: string; port: number; trustProxy: boolean; requestTimeoutMs: number };
+  server: { host: string; port: number; trustProxy: TrustProxy; requestTimeoutMs: number };
   logLevel: Parsed['LOG_LEVEL'];
   database: DatabaseConfig;
   commandsServer: {
@@ -307,6 +246,16 @@ export interface Config {
   deviceCookieSecret: string | null;
   scanMinIntervalMs: number;
   invitationTtlMs: number;
+  operations: {
+    /** Bearer token /metrics requires; null: none. */
+    metricsToken: string | null;
+    /** False in production without a token: /metrics is not served at all. */
+    metricsExposed: boolean;
+    /** Serve /docs and /openapi.json. */
+    docsEnabled: boolean;
+  };
+  /** Accepted but worth saying at start (server.ts logs each one). */
+  warnings: readonly string[];
 }
 
 export class ConfigError extends Error {
@@ -380,8 +329,13 @@ function databaseConfig(v: Parsed, problems: string[]): DatabaseConfig {
   return { kind: 'pglite', dataDir: v.PGLITE_DATA_DIR };
 }
 
-function productionProblems(v: Parsed): string[] {
+function productionProblems(v: Parsed, database: DatabaseConfig): string[] {
   const problems: string[] = [];
+  if (database.kind === 'pglite' && database.dataDir.startsWith('memory://')) {
+    problems.push(
+      'PGLITE_DATA_DIR=memory:// keeps nothing: every user and session would be lost at the next restart. In production set DATABASE_URL (PostgreSQL), or PGLITE_DATA_DIR to a directory.',
+    );
+  }
   if (v.COMMANDS_SERVER_URL === undefined) {
     problems.push(
       'COMMANDS_SERVER_URL is required in production: the simulated Commands-Server is for development only.',
@@ -398,13 +352,33 @@ function productionProblems(v: Parsed): string[] {
   return problems;
 }
 
+/** Settings that are allowed but that an operator should hear about at start. */
+function configWarnings(
+  v: Parsed,
+  env: Record<string, string | undefined>,
+  database: DatabaseConfig,
+): string[] {
+  const warnings: string[] = [];
+  if (v.NODE_ENV === 'production' && database.kind === 'pglite' && !env.PGLITE_DATA_DIR) {
+    warnings.push(
+      `NODE_ENV=production runs on embedded PGlite in ${database.dataDir} because neither DATABASE_URL nor PGLITE_DATA_DIR is set (one process, this machine's disk). Set DATABASE_URL for PostgreSQL, or PGLITE_DATA_DIR to say where the data lives.`,
+    );
+  }
+  if (v.NODE_ENV === 'production' && v.METRICS_TOKEN === undefined) {
+    warnings.push(
+      'METRICS_TOKEN is not set: /metrics answers 404 in production. Set METRICS_TOKEN (at least 32 characters) and scrape with "Authorization: Bearer <METRICS_TOKEN>".',
+    );
+  }
+  return warnings;
+}
+
 /** Parses and validates the environment. Throws ConfigError listing every problem. */
 export function loadConfig(env: Record<string, string | undefined>): Readonly<Config> {
   const problems: string[] = [];
   const v = parseAll(env, problems);
   const database = databaseConfig(v, problems);
   if (v.NODE_ENV === 'production') {
-    problems.push(...productionProblems(v));
+    problems.push(...productionProblems(v, database));
   }
   if (v.SESSION_IDLE_TIMEOUT_MINUTES > v.SESSION_ABSOLUTE_LIFETIME_MINUTES) {
     problems.push(
@@ -456,6 +430,12 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     deviceCookieSecret: v.DEVICE_COOKIE_SECRET ?? null,
     scanMinIntervalMs: v.SCAN_MIN_INTERVAL_SECONDS * 1000,
     invitationTtlMs: v.INVITATION_TTL_HOURS * 60 * minute,
+    operations: {
+      metricsToken: v.METRICS_TOKEN ?? null,
+      metricsExposed: v.METRICS_TOKEN !== undefined || v.NODE_ENV !== 'production',
+      docsEnabled: v.DOCS_ENABLED,
+    },
+    warnings: configWarnings(v, env, database),
   };
   return deepFreeze(config);
 }

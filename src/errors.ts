@@ -5,6 +5,8 @@
 export const ERROR_CODES = {
   VALIDATION_FAILED: 400,
   MALFORMED_JSON: 400,
+  /** Bytes Node's HTTP parser refused: no route ran. */
+  MALFORMED_REQUEST: 400,
   UNAUTHENTICATED: 401,
   INVALID_CREDENTIALS: 401,
   FORBIDDEN: 403,
@@ -17,6 +19,7 @@ export const ERROR_CODES = {
   USER_NOT_FOUND: 404,
   INVITATION_NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
+  REQUEST_TIMEOUT: 408,
   EMAIL_TAKEN: 409,
   ROUTER_ALREADY_CLAIMED: 409,
   CONFLICT: 409,
@@ -24,6 +27,7 @@ export const ERROR_CODES = {
   UNSUPPORTED_MEDIA_TYPE: 415,
   TOO_MANY_ATTEMPTS: 429,
   RATE_LIMITED: 429,
+  HEADERS_TOO_LARGE: 431,
   INTERNAL_ERROR: 500,
   /** The router applied a change but saving it failed: database and router may differ. */
   PERSISTENCE_FAILED: 500,

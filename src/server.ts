@@ -9,6 +9,8 @@ import { CommandsServerHttp } from './clients/commands-server.client.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createDb, type DbHandle } from './db/client.js';
 import { runMigrations } from './db/migrate.js';
+import { estimatePasswordStrength } from './validation/password-strength.js';
+import { PgliteLockedError } from './db/pglite-lock.js';
 import { createLogger } from './logger.js';
 import { Metrics } from './metrics.js';
 import { startSimulator, type Simulator } from './simulator/index.js';
@@ -31,6 +33,9 @@ function configOrExit() {
 async function main(): Promise<void> {
   const config = configOrExit();
   const log = createLogger(config.logLevel);
+  for (const warning of config.warnings) {
+    log.warn(warning);
+  }
   const cleanups: (() => Promise<void>)[] = [];
   const cleanup = async () => {
     for (const fn of cleanups.reverse()) {
@@ -39,7 +44,13 @@ async function main(): Promise<void> {
   };
 
   try {
-    const db: DbHandle = await createDb(config.database);
+    const db: DbHandle = await createDb(config.database, {
+      onStaleLockTakenOver: (previous, lockPath) =>
+        log.warn(
+          { lockPath, previous },
+          'took over the lock of the embedded database directory: the process that held it no longer runs (it crashed or was killed)',
+        ),
+    });
     cleanups.push(() => db.close());
     log.info(
       {
@@ -79,6 +90,9 @@ async function main(): Promise<void> {
 
     const app = await buildApp({ config, db, commandsServer, logger: log, metrics });
     cleanups.push(() => app.close());
+    // The strength estimator's dictionaries take about a second to load, on the event
+    // loop: here, before the first request, rather than in the first registration.
+    estimatePasswordStrength('warm up the estimator');
     await app.listen({ host: config.server.host, port: config.server.port });
 
     let stopping = false;
@@ -99,7 +113,12 @@ async function main(): Promise<void> {
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
   } catch (err) {
-    log.fatal({ err }, 'failed to start');
+    if (err instanceof PgliteLockedError) {
+      // The message says which directory, which process and what to do: make it the log line.
+      log.fatal({ dataDir: err.dataDir, lockPath: err.lockPath, holder: err.holder }, err.message);
+    } else {
+      log.fatal({ err }, 'failed to start');
+    }
     await cleanup();
     process.exit(1);
   }

@@ -74,8 +74,16 @@ export async function waitForOk(url: string, timeoutMs: number): Promise<void> {
 /** A parsed Prometheus scrape: `name{labels}` → value. */
 export type Scrape = Map<string, { name: string; labels: Record<string, string>; value: number }>;
 
+/**
+ * The METRICS_TOKEN the benchmark gives the server: it runs in production mode,
+ * where /metrics is served only behind a token.
+ */
+export const BENCH_METRICS_TOKEN = 'netpilot-bench-metrics-token-not-a-secret';
+
 export async function scrapeMetrics(base: string): Promise<Scrape> {
-  const response = await fetch(`${base}/metrics`);
+  const response = await fetch(`${base}/metrics`, {
+    headers: { authorization: `Bearer ${BENCH_METRICS_TOKEN}` },
+  });
   const text = await response.text();
   if (response.status !== 200) {
     throw new HttpError('GET /metrics', response.status, text);

@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { BenchDatabase } from './db.js';
-import { waitForOk } from './http.js';
+import { BENCH_METRICS_TOKEN, waitForOk } from './http.js';
 import { REPO_ROOT, startProcess, type ChildHandle } from './procs.js';
 
 /** A port free right now (the child binds it a moment later; a clash fails loudly). */
@@ -74,6 +74,7 @@ export async function startServer(options: {
     LOG_LEVEL: 'warn',
     COMMANDS_SERVER_URL: options.commandsServerUrl,
     COOKIE_SECURE: 'true',
+    METRICS_TOKEN: BENCH_METRICS_TOKEN,
     SCAN_MIN_INTERVAL_SECONDS: '0',
     DB_POOL_MAX: String(options.poolMax),
     DEVICE_COOKIE_SECRET: randomBytes(32).toString('base64url'),

@@ -8,6 +8,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.js';
 import { isConnectionError } from './errors.js';
+import { acquirePgliteLock, type PgliteLock, type StaleLock } from './pglite-lock.js';
 import * as schema from './schema/index.js';
 
 export type Schema = typeof schema;
@@ -99,6 +100,8 @@ export interface CreateDbOptions {
   pglite?: PGlite;
   /** Called with the SQL text of every statement Drizzle sends (tests count statements). */
   onQuery?: (sql: string) => void;
+  /** Called when the PGlite directory's lock was stale (its process gone) and is now ours. */
+  onStaleLockTakenOver?: (previous: StaleLock, lockPath: string) => void;
 }
 
 /** Opens PostgreSQL (a pool) or embedded PGlite, as configured. */
@@ -146,27 +149,50 @@ export async function createDb(
       },
     };
   }
-  let pglite = options.pglite;
-  if (!pglite) {
+  return openPglite(config, options);
+}
+
+/**
+ * Embedded PGlite: in memory, a test's own instance, or a directory locked for
+ * this process before anything reads it (two processes on one directory lose
+ * writes; see pglite-lock.ts). The lock is released when the handle closes.
+ */
+async function openPglite(
+  config: Extract<DatabaseConfig, { kind: 'pglite' }>,
+  options: CreateDbOptions,
+): Promise<DbHandle> {
+  let instance = options.pglite;
+  let lock: PgliteLock | null = null;
+  if (!instance) {
     if (!config.dataDir.startsWith('memory://')) {
       mkdirSync(config.dataDir, { recursive: true });
+      lock = await acquirePgliteLock(config.dataDir);
+      if (lock.tookOverFrom !== null) {
+        options.onStaleLockTakenOver?.(lock.tookOverFrom, lock.path);
+      }
     }
-    pglite = await PGlite.create(config.dataDir);
+    try {
+      instance = await PGlite.create(config.dataDir);
+    } catch (err) {
+      lock?.release();
+      throw err;
+    }
   }
-  const instance = pglite;
-  const db = drizzlePglite({ client: instance, ...drizzleOptions(options) }) as unknown as Database;
+  const pglite = instance;
+  const db = drizzlePglite({ client: pglite, ...drizzleOptions(options) }) as unknown as Database;
   return {
     db,
     kind: 'pglite',
     pool: null,
-    pglite: instance,
+    pglite,
     async ping() {
-      await instance.query('select 1');
+      await pglite.query('select 1');
     },
     async close() {
-      if (!instance.closed) {
-        await instance.close();
+      if (!pglite.closed) {
+        await pglite.close();
       }
+      lock?.release();
     },
   };
 }

@@ -1,7 +1,9 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type pg from 'pg';
+import { UnauthorizedError } from '../errors.js';
 import { type Metrics, UNMATCHED_ROUTE } from '../metrics.js';
 
 /** Content type of the Prometheus text exposition format. */
@@ -15,6 +17,32 @@ export interface MetricsPluginOptions {
    * which has no pool. Only the three counters are read.
    */
   pool: Pick<pg.Pool, 'totalCount' | 'idleCount' | 'waitingCount'> | null;
+  /** Serve GET /metrics (default true); requests are recorded either way. */
+  expose?: boolean;
+  /** Bearer token GET /metrics requires (METRICS_TOKEN); null or absent: open. */
+  token?: string | null;
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest();
+
+/**
+ * An onRequest hook refusing requests without `Authorization: Bearer <token>`.
+ * Both sides are hashed first so that timingSafeEqual compares equal lengths:
+ * the time taken tells nothing about the token, not even its length.
+ */
+function requireBearer(token: string) {
+  const expected = sha256(token);
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const match = /^Bearer[ ]+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
+    const matches = timingSafeEqual(sha256(match?.[1] ?? ''), expected);
+    if (!match || !matches) {
+      void reply.header('www-authenticate', 'Bearer realm="metrics"');
+      throw new UnauthorizedError(
+        'UNAUTHENTICATED',
+        'Send Authorization: Bearer <METRICS_TOKEN> to read the metrics',
+      );
+    }
+  };
 }
 
 // 20 ms sampling is prom-client's default: fine enough to see a blocked loop, cheap.
@@ -23,10 +51,12 @@ const EVENT_LOOP_RESOLUTION_MS = 20;
 /**
  * Records every answered request by route template and status, exports pool use,
  * memory and event-loop lag, and serves them at `GET /metrics` in Prometheus's
- * text format. Register it before the routes so its hook covers all of them.
+ * text format (behind a bearer token when one is given; not at all with
+ * `expose: false`). Register it before the routes so its hook covers all of them.
  */
 async function metricsPlugin(app: FastifyInstance, options: MetricsPluginOptions) {
   const { metrics, pool } = options;
+  const token = options.token ?? null;
 
   app.addHook('onResponse', async (request, reply) => {
     // The template, never request.url: raw URLs carry ids (unbounded label
@@ -85,19 +115,25 @@ async function metricsPlugin(app: FastifyInstance, options: MetricsPluginOptions
     eventLoop.disable();
   });
 
+  if (options.expose === false) {
+    return;
+  }
   app.get(
     '/metrics',
     {
+      ...(token === null ? {} : { onRequest: requireBearer(token) }),
       schema: {
         tags: ['operations'],
         summary: 'Prometheus metrics (text format 0.0.4, not the JSON envelope)',
         description:
-          'Request counts and latency by route template and status, Commands-Server calls by operation and outcome, database pool use, memory and event-loop lag.',
+          'Request counts and latency by route template and status, Commands-Server calls by operation and outcome, database pool use, memory and event-loop lag.' +
+          (token === null ? '' : ' Requires Authorization: Bearer <METRICS_TOKEN>.'),
         response: {
           200: {
             description: 'Prometheus text exposition format 0.0.4',
             content: { 'text/plain': { schema: { type: 'string' } } },
           },
+          ...(token === null ? {} : { 401: { $ref: 'ErrorEnvelope#' } }),
         },
       },
     },

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { FastifyRequest } from 'fastify';
 import type { ClientInfo } from '../services/auth.service.js';
 
@@ -12,8 +13,31 @@ export function errorResponses(...statuses: number[]): Record<number, { $ref: st
 /** Route config of routes that need an authenticated caller. */
 export const authed = { auth: true } as const;
 
+/** Recorded when not even the socket has an address (it closed): the unspecified address. */
+const UNKNOWN_IP = '0.0.0.0';
+
+/** `address` without an IPv6 zone id (fe80::1%eth0), which PostgreSQL's inet refuses; null if not an IP. */
+function asIp(address: string | undefined): string | null {
+  const bare = address?.split('%')[0];
+  return bare && isIP(bare) !== 0 ? bare : null;
+}
+
+/**
+ * The client's address, for audit and session rows (inet columns) and the login
+ * throttle. Behind trusted proxies request.ip is an X-Forwarded-For entry, which
+ * a client can fill with anything: one that is not an IP would fail the insert
+ * (a 500), so the address of the socket itself (the nearest proxy) is used.
+ */
+export function clientIp(request: FastifyRequest): string {
+  return asIp(request.ip) ?? asIp(request.socket.remoteAddress) ?? UNKNOWN_IP;
+}
+
 /** Where a request comes from, for audit events and session listings. */
 export function clientInfo(request: FastifyRequest): ClientInfo {
   const ua = request.headers['user-agent'];
-  return { ip: request.ip, userAgent: typeof ua === 'string' ? ua : null, requestId: request.id };
+  return {
+    ip: clientIp(request),
+    userAgent: typeof ua === 'string' ? ua : null,
+    requestId: request.id,
+  };
 }

@@ -42,10 +42,18 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
-  const port = await freePort();
-  const child: ChildProcess = spawn(TSX, ['src/server.ts'], {
-    cwd: ROOT,
+export interface ServerProcessOptions {
+  /** Working directory (default the repository): where ./data and .env are looked for. */
+  cwd?: string;
+}
+
+function spawnServer(
+  env: Record<string, string>,
+  port: number,
+  options: ServerProcessOptions,
+): ChildProcess {
+  return spawn(TSX, [join(ROOT, 'src/server.ts')], {
+    cwd: options.cwd ?? ROOT,
     env: {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
@@ -59,6 +67,42 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+}
+
+/**
+ * A server process expected to stop on its own (a refused start): resolves with
+ * its exit code and output. One still running after `timeoutMs` is killed and
+ * reported with code 'still running'.
+ */
+export async function runServerProcessToExit(
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+  options: ServerProcessOptions = {},
+): Promise<{ code: number | string; output: string }> {
+  const child = spawnServer(env, await freePort(), options);
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  let timedOut = false;
+  // SIGTERM first: tsx passes it on to the server; a SIGKILL would orphan the server.
+  const timer = setTimeout(() => {
+    timedOut = true;
+    child.kill('SIGTERM');
+    setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+  }, timeoutMs);
+  const code = await new Promise<number | string>((resolve) => {
+    child.once('exit', (exitCode, signal) => resolve(exitCode ?? signal ?? 'unknown'));
+  });
+  clearTimeout(timer);
+  return { code: timedOut ? 'still running' : code, output };
+}
+
+export async function startServerProcess(
+  env: Record<string, string>,
+  options: ServerProcessOptions = {},
+): Promise<ServerProcess> {
+  const port = await freePort();
+  const child = spawnServer(env, port, options);
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));

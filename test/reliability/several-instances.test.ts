@@ -250,7 +250,8 @@ describe.skipIf(!onPostgres)(
           COMMANDS_SERVER_URL: sim.url,
           SESSION_SWEEP_INTERVAL_SECONDS: '1',
           LOG_LEVEL: 'warn',
-          TRUST_PROXY: 'true',
+          // The test connects directly and names its client address in X-Forwarded-For.
+          TRUST_PROXY: '1',
           LOGIN_THROTTLE_FREE_ATTEMPTS: '3',
           ...(REDIS_URL ? { REDIS_URL } : {}),
         };

@@ -21,8 +21,9 @@ export class DeviceCookies {
   trustedNonce(email: string, cookie: string | undefined): string | null {
     for (const token of tokens(cookie)) {
       const [nonce, signature] = token.split('.') as [string, string];
-      const expected = this.sign(email, nonce);
-      const given = Buffer.from(signature, 'base64url');
+      // Compared as text: decoding would accept other spellings of the last character.
+      const expected = Buffer.from(this.sign(email, nonce).toString('base64url'));
+      const given = Buffer.from(signature);
       if (given.length === expected.length && timingSafeEqual(given, expected)) {
         return nonce;
       }
