@@ -172,9 +172,12 @@ function retryAfterRange(r: LoadResult): string {
   return min === max ? String(min) : `${min}–${max}`;
 }
 
-/** Logins refused or failed: the worst outcome for a user, so counted apart. */
+/**
+ * Logins refused or failed: the worst outcome for a user, so counted apart. (autocannon's
+ * `errors` include its `timeouts`.)
+ */
 function refused(r: LoadResult): number {
-  return r.non2xx + r.errors + r.timeouts;
+  return r.non2xx + r.errors;
 }
 
 function victimSummary(r: LoadResult): ScenarioResult {
