@@ -18,6 +18,7 @@ import { installCleanup, type ChildHandle } from './lib/procs.js';
 import { newResults, renderReport, round } from './lib/results.js';
 import { READ_DEVICES, routerIds, seedThroughApi } from './lib/seed.js';
 import { build, startHelper, startServer } from './lib/server.js';
+import { floodScenario } from './scenarios/flood.js';
 import { loginScenario } from './scenarios/login.js';
 import { memoryScenario } from './scenarios/memory.js';
 import { mutationScenario } from './scenarios/mutation.js';
@@ -125,6 +126,9 @@ async function main(): Promise<void> {
           break;
         case 'login':
           await loginScenario(ctx);
+          break;
+        case 'flood':
+          await floodScenario(ctx, workDir);
           break;
         case 'memory':
           await memoryScenario(ctx);

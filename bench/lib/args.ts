@@ -1,6 +1,6 @@
 /** Command-line options of `npm run bench -- …`. */
 
-export const SCENARIOS = ['read', 'mutation', 'scan', 'login', 'memory'] as const;
+export const SCENARIOS = ['read', 'mutation', 'scan', 'login', 'memory', 'flood'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface BenchOptions {

@@ -1,7 +1,7 @@
-/** Runs bench/load.ts as a child process and collects its JSON result. */
+/** Runs bench/load.ts and bench/flood.ts as child processes and collects their JSON results. */
 import { join } from 'node:path';
-import type { LoadResult, LoadSpec } from './load-types.js';
-import { cpuMs, REPO_ROOT, startProcess, type ChildHandle } from './procs.js';
+import type { FloodResult, FloodSpec, LoadResult, LoadSpec } from './load-types.js';
+import { cpuMs, REPO_ROOT, startProcess, waitExit, type ChildHandle } from './procs.js';
 import { baseEnv } from './server.js';
 
 /** A measured interval, in epoch milliseconds (to cut CPU profiles to it). */
@@ -82,4 +82,53 @@ export function assertClean(name: string, result: LoadResult): void {
         result.failures.map((f) => `\n  ${f}`).join(''),
     );
   }
+}
+
+export interface RunningFlood {
+  handle: ChildHandle;
+  /** Starts the flood's counted interval (call once the measured login has begun). */
+  startCounting(): void;
+  /** Ends the flood and resolves with its counts over the counted interval. */
+  stop(): Promise<FloodResult>;
+}
+
+/**
+ * Starts one flood generator process (bench/flood.ts) and resolves once it is
+ * sending. It stops by itself after `spec.maxSeconds`; `stop()` ends it earlier.
+ */
+export async function startFlood(name: string, spec: FloodSpec): Promise<RunningFlood> {
+  const handle = startProcess(
+    `flood generator (${name})`,
+    join(REPO_ROOT, 'bench', 'flood.ts'),
+    [JSON.stringify(spec)],
+    {
+      typescript: true,
+      env: { ...baseEnv(), NODE_ENV: 'production' },
+    },
+  );
+  const first = await handle.nextJson<{ phase: string }>(30_000).catch(async (err: unknown) => {
+    await handle.stop();
+    throw err;
+  });
+  if (first.phase !== 'flooding') {
+    await handle.stop();
+    throw new Error(`${name}: unexpected line ${JSON.stringify(first)}`);
+  }
+  // Its last line: the counts, printed on SIGTERM or when a bound is reached.
+  const result = handle.nextJson<FloodResult>((spec.maxSeconds + 30) * 1000);
+  result.catch(() => {});
+  return {
+    handle,
+    startCounting: () => {
+      handle.proc.kill('SIGUSR1');
+    },
+    async stop() {
+      if (handle.proc.exitCode === null && handle.proc.signalCode === null) {
+        handle.proc.kill('SIGTERM');
+      }
+      const line = await result;
+      await waitExit(handle, 10_000);
+      return line;
+    },
+  };
 }

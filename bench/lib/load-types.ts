@@ -56,3 +56,53 @@ export interface LoadResult {
   /** CPU milliseconds the serving process spent per 2xx answer (set by the runner). */
   cpu_ms_per_req?: number;
 }
+
+/**
+ * What bench/flood.ts is asked to do: an attacker's requests from many client
+ * addresses, open loop at `rate`, until told to stop (or its own bounds).
+ */
+export interface FloodSpec {
+  /** Base URL of the server; must be a loopback address. */
+  url: string;
+  kind:
+    | 'register'
+    /** Wrong passwords for one account (`email`). */
+    | 'wrong-password-account'
+    /** Wrong passwords, each for another account that does not exist (credential spraying). */
+    | 'wrong-password-spray';
+  /** The account of `wrong-password-account`. */
+  email?: string;
+  /** Source addresses the requests take turns on: 127.0.0.2 … (loopback only, never 127.0.0.1). */
+  addresses: string[];
+  /** Requests per second over all addresses. */
+  rate: number;
+  /** Requests in flight at most; a request due while this many are out is skipped (counted). */
+  maxInFlight: number;
+  /** Bounds: the flood stops by itself after this many seconds or requests. */
+  maxSeconds: number;
+  maxRequests: number;
+}
+
+export interface FloodResult {
+  phase: 'done';
+  /** Why it stopped: told to (SIGTERM), or one of its bounds. */
+  stoppedBy: 'signal' | 'time' | 'count';
+  /** Length of the counted interval (from SIGUSR1, else from the start, to the stop). */
+  seconds: number;
+  /** Requests sent, and answers received (whenever sent), within the counted interval. */
+  sent: number;
+  answered: number;
+  /** Answers per second. */
+  rps: number;
+  /** Answers by status code. */
+  statusCodes: Record<string, number>;
+  /** Mean time to answer, by status code, in ms. */
+  meanMsByStatus: Record<string, number>;
+  /** Smallest and largest Retry-After (s) seen, by status code. */
+  retryAfter: Record<string, { min: number; max: number }>;
+  /** Socket errors and requests skipped because `maxInFlight` were out. */
+  errors: number;
+  skipped: number;
+  /** Requests still unanswered when it stopped. */
+  inFlightAtStop: number;
+}

@@ -128,7 +128,8 @@ export class AuthService {
     );
     const user = await this.deps.users.findByEmail(email);
     // Same work whether or not the email exists, so timing does not tell.
-    const valid = await this.checkPassword(attempt, 'login', async () =>
+    const priority = deviceNonce === null ? 'login' : 'trusted';
+    const valid = await this.checkPassword(attempt, priority, async () =>
       user
         ? this.deps.passwords.verify(user.passwordHash, password)
         : (await this.deps.passwords.verifyDummy(password), false),

@@ -10,7 +10,7 @@ function gate(log: string[], name: string) {
 }
 
 describe('PasswordWorkQueue', () => {
-  it('runs waiting logins before waiting registrations, each class in order', async () => {
+  it('runs trusted logins, then other logins, then other work, each class in order', async () => {
     const queue = new PasswordWorkQueue({ concurrency: 1, maxWaiting: 10 });
     const log: string[] = [];
     const first = gate(log, 'running');
@@ -18,34 +18,42 @@ describe('PasswordWorkQueue', () => {
     const waiting = [
       queue.run('other', async () => void log.push('register 1')),
       queue.run('login', async () => void log.push('login 1')),
+      queue.run('trusted', async () => void log.push('trusted 1')),
       queue.run('other', async () => void log.push('register 2')),
       queue.run('login', async () => void log.push('login 2')),
+      queue.run('trusted', async () => void log.push('trusted 2')),
     ];
-    expect(queue.waitingCount).toBe(4);
+    expect(queue.waitingCount).toBe(6);
     first.release();
     await Promise.all([running, ...waiting]);
-    expect(log).toEqual(['running', 'login 1', 'login 2', 'register 1', 'register 2']);
+    expect(log).toEqual([
+      'running',
+      'trusted 1',
+      'trusted 2',
+      'login 1',
+      'login 2',
+      'register 1',
+      'register 2',
+    ]);
   });
 
-  it('refuses with BUSY when full; other work may fill only half of the queue', async () => {
-    const queue = new PasswordWorkQueue({ concurrency: 1, maxWaiting: 4 });
+  it('refuses with BUSY when full; logins may fill three quarters, other work half', async () => {
+    const queue = new PasswordWorkQueue({ concurrency: 1, maxWaiting: 8 });
     const log: string[] = [];
     const first = gate(log, 'running');
     const all = [queue.run('login', first.task)];
-    all.push(
-      queue.run('other', async () => undefined),
-      queue.run('other', async () => undefined),
-    );
-    await expect(queue.run('other', async () => undefined)).rejects.toBeInstanceOf(
-      ServiceBusyError,
-    );
-    all.push(
-      queue.run('login', async () => undefined),
-      queue.run('login', async () => undefined),
-    );
-    const refused = queue.run('login', async () => undefined);
-    await expect(refused).rejects.toMatchObject({ code: 'BUSY', statusCode: 503 });
-    expect(queue.rejected).toBe(2);
+    const noop = async () => undefined;
+    all.push(...Array.from({ length: 4 }, () => queue.run('other', noop)));
+    await expect(queue.run('other', noop)).rejects.toBeInstanceOf(ServiceBusyError);
+    all.push(queue.run('login', noop), queue.run('login', noop));
+    await expect(queue.run('login', noop)).rejects.toMatchObject({
+      code: 'BUSY',
+      statusCode: 503,
+    });
+    all.push(queue.run('trusted', noop), queue.run('trusted', noop));
+    await expect(queue.run('trusted', noop)).rejects.toMatchObject({ code: 'BUSY' });
+    expect(queue.rejected).toBe(3);
+    expect(queue.waitingCount).toBe(8);
     first.release();
     await Promise.all(all);
     expect(queue.waitingCount).toBe(0);

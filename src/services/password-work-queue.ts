@@ -1,12 +1,23 @@
 import { ServiceBusyError } from '../errors.js';
 
-/** Logins go first; registrations, password changes and re-hashes after them. */
-export type PasswordWorkPriority = 'login' | 'other';
+/**
+ * Who goes first: logins from a browser with a valid device cookie (its user,
+ * almost surely), then other logins, then registrations, password changes and
+ * re-hashes.
+ */
+export type PasswordWorkPriority = 'trusted' | 'login' | 'other';
+
+/** The order waiting work is taken in, and the share of the queue each class may fill. */
+const CLASSES: readonly { priority: PasswordWorkPriority; share: number }[] = [
+  { priority: 'trusted', share: 1 },
+  { priority: 'login', share: 3 / 4 },
+  { priority: 'other', share: 1 / 2 },
+];
 
 export interface PasswordWorkQueueOptions {
   /** argon2 computations at once. */
   concurrency: number;
-  /** Tasks that may wait for a slot; past it, BUSY. Other work may fill only half. */
+  /** Tasks that may wait for a slot; past it, BUSY. Lower classes may fill only part of it. */
   maxWaiting: number;
 }
 
@@ -15,13 +26,17 @@ export interface PasswordWorkQueueOptions {
  * thread pool, off the event loop, but on a small machine those threads can
  * still take every core and starve the loop, so at most `concurrency` run at
  * once. The queue is bounded, so a flood answers 503 BUSY at once instead of
- * making everybody wait without end, and it has two classes: a waiting login
- * always goes before waiting registrations and password changes, and those may
- * fill only half of the queue, so a registration flood cannot keep logins out.
+ * making everybody wait without end, and it has three classes (CLASSES): a
+ * waiting login from a trusted device goes first, then other logins, then
+ * registrations and password changes; each lower class may fill only part of
+ * the queue. So neither a registration flood nor a spray of guessed logins
+ * from many addresses (which no per-account counter stops) can keep a user
+ * with a device cookie out: they wait at most for the computations running.
  */
 export class PasswordWorkQueue {
   private running = 0;
   private readonly waiting: Record<PasswordWorkPriority, (() => void)[]> = {
+    trusted: [],
     login: [],
     other: [],
   };
@@ -33,7 +48,7 @@ export class PasswordWorkQueue {
 
   /** Tasks waiting for a slot now. */
   get waitingCount(): number {
-    return this.waiting.login.length + this.waiting.other.length;
+    return this.waiting.trusted.length + this.waiting.login.length + this.waiting.other.length;
   }
 
   /** Runs `task` when a slot is free; throws ServiceBusyError (503 BUSY) when the queue is full. */
@@ -50,7 +65,9 @@ export class PasswordWorkQueue {
       return await task();
     } finally {
       this.averageTaskMs = 0.8 * this.averageTaskMs + 0.2 * (performance.now() - started);
-      const next = this.waiting.login.shift() ?? this.waiting.other.shift();
+      const next = CLASSES.map((c) => this.waiting[c.priority])
+        .find((q) => q.length > 0)
+        ?.shift();
       if (next) {
         next();
       } else {
@@ -60,8 +77,8 @@ export class PasswordWorkQueue {
   }
 
   private assertRoom(priority: PasswordWorkPriority): void {
-    const limit =
-      priority === 'login' ? this.options.maxWaiting : Math.floor(this.options.maxWaiting / 2);
+    const share = CLASSES.find((c) => c.priority === priority)!.share;
+    const limit = Math.floor(this.options.maxWaiting * share);
     if (this.waitingCount < limit) {
       return;
     }
