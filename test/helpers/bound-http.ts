@@ -55,11 +55,11 @@ export function requestFrom(
 
 /** `name=value` of a cookie in a response's set-cookie headers, or null. */
 export function cookiePair(
-  res: BoundResponse | { headers: BoundResponse['headers'] },
+  res: { headers: Record<string, string | string[] | number | undefined> },
   name: string,
 ) {
   const raw = res.headers['set-cookie'];
-  const list = Array.isArray(raw) ? raw : raw ? [raw] : [];
+  const list = Array.isArray(raw) ? raw : typeof raw === 'string' ? [raw] : [];
   const found = list.find((c) => c.startsWith(`${name}=`));
   return found ? (found.split(';')[0] ?? null) : null;
 }

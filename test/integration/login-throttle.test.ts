@@ -419,4 +419,32 @@ describe('the argon2 queue', () => {
     });
     expect(await metricValue(ctx.app, 'password_work_queue_rejected_total')).toBe(counts[503]);
   });
+
+  it('keeps room for a returning user during a spray of guesses over many accounts', async () => {
+    const user = await registerAndLogin(ctx.app);
+    const first = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: user.email, password: GOOD_PASSWORD },
+    });
+    const device = cookiePair(first, DEVICE_COOKIE)!;
+    // Another unknown account from another address each time: no counter backs off.
+    const spray = Array.from({ length: 30 }, (_, i) =>
+      ctx.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { email: uniqueEmail('sprayed'), password: `guess ${i}` },
+        remoteAddress: `198.18.0.${i + 1}`,
+      }),
+    );
+    const returning = ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: user.email, password: GOOD_PASSWORD },
+      headers: { cookie: device },
+    });
+    const sprayed = tally((await Promise.all(spray)).map((a) => a.statusCode));
+    expect(sprayed[503]).toBeGreaterThan(0);
+    expect((await returning).statusCode).toBe(200);
+  });
 });
