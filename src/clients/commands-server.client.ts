@@ -2,7 +2,6 @@ import {
   encodePathSegment,
   kRequest,
   type CommandsServerHttp,
-  type CommandsServerIds,
   type RequestSpec,
 } from './commands-server.http.js';
 import {
@@ -18,36 +17,30 @@ import {
   startSessionData,
   usageData,
   wifiStatusData,
-  type BlockedDevice,
-  type DeviceUsage,
-  type ScannedDevice,
-  type StartSessionResult,
-  type UsageEntry,
 } from './commands-server.schemas.js';
+import type {
+  BlockedDevice,
+  CommandsServerIds,
+  DeviceUsage,
+  ListName,
+  RateResult,
+  ScannedDevice,
+  StartSessionResult,
+  UsageEntry,
+  UsagePeriod,
+  WifiStatus,
+} from './commands-server.types.js';
 
 export { CommandsServerHttp } from './commands-server.http.js';
 export type {
   CommandsServerCallOutcome,
   CommandsServerHttpOptions,
-  CommandsServerIds,
 } from './commands-server.http.js';
 export { CommandsServerError } from './commands-server.errors.js';
 export type {
   CommandsServerErrorDetails,
   CommandsServerFailure,
 } from './commands-server.errors.js';
-export type {
-  BlockedDevice,
-  DeviceUsage,
-  ScannedDevice,
-  StartSessionResult,
-  UsageEntry,
-} from './commands-server.schemas.js';
-
-/** The two router-side lists (contract §1.2.5). */
-export type ListName = 'whitelist' | 'blacklist';
-/** Usage windows; `week` and `month` are `last-week` / `last-month` in the monitor paths. */
-export type UsagePeriod = 'current' | 'week' | 'month';
 
 const USAGE_PATHS = {
   current: '/api/monitor/current',
@@ -202,7 +195,7 @@ export class CommandsServerClient {
   }
 
   /** `POST /api/{list}/limit-rate` with the rate in Mbps. */
-  setLimitedRate(list: ListName, mbps: number): Promise<{ rateMbps: number }> {
+  setLimitedRate(list: ListName, mbps: number): Promise<RateResult> {
     return this.call({
       operation: `${list}.limitRate`,
       method: 'POST',
@@ -213,7 +206,7 @@ export class CommandsServerClient {
   }
 
   /** `POST /api/{list}/full-rate` with the rate in Mbps. */
-  setFullRate(list: ListName, mbps: number): Promise<{ rateMbps: number }> {
+  setFullRate(list: ListName, mbps: number): Promise<RateResult> {
     return this.call({
       operation: `${list}.fullRate`,
       method: 'POST',
@@ -242,7 +235,7 @@ export class CommandsServerClient {
   }
 
   /** `GET /api/wifi/status`. */
-  wifiStatus(): Promise<{ enabled: boolean; ssid: string; encryption: string }> {
+  wifiStatus(): Promise<WifiStatus> {
     return this.call({
       operation: 'wifi.status',
       method: 'GET',

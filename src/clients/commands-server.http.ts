@@ -11,6 +11,7 @@ import {
   type AnswerContext,
 } from './commands-server.response.js';
 import { messageObject } from './commands-server.schemas.js';
+import type { CommandsServerIds } from './commands-server.types.js';
 
 /** Outcome reported to {@link CommandsServerHttpOptions.onCall}. */
 export type CommandsServerCallOutcome = 'success' | CommandsServerFailure;
@@ -32,12 +33,6 @@ export interface CommandsServerHttpOptions {
     outcome: CommandsServerCallOutcome;
     durationMs: number;
   }) => void;
-}
-
-/** The ids every call but `/health` carries (SPEC §7). */
-export interface CommandsServerIds {
-  sessionId: string;
-  routerId: string;
 }
 
 /**

@@ -5,49 +5,15 @@
  * and throws a {@link ShapeError} naming the first offending path otherwise.
  */
 
-/** One device seen by `GET /api/network/scan`. */
-export interface ScannedDevice {
-  ip: string;
-  /** Lower-cased by the client (the contract promises it; we do not rely on that). */
-  mac: string;
-  /** `"Unknown"` when the DHCP leases do not name it. */
-  hostname: string;
-  /** `"Unknown Vendor"` when the vendor lookup failed. */
-  vendor: string;
-}
-
-/** One device blocked through `POST /api/network/block`. */
-export interface BlockedDevice {
-  mac: string;
-  /** `"N/A"` when the MAC is no longer in the router's ARP table. */
-  ip: string;
-}
-
-/** One usage object of the monitor routes (contract §1.2.6). */
-export interface UsageEntry {
-  mac: string;
-  ip: string;
-  /** Labelled `MB` by the Commands-Server, but really MiB. */
-  download: number;
-  upload: number;
-  unit: string;
-  connections: number;
-}
-
-/** Usage of one device, as answered by `GET /api/monitor/device/<mac>`. */
-export interface DeviceUsage extends UsageEntry {
-  period: string;
-  /** Commands-Server host's local time, ISO 8601 without a zone. */
-  timestamp: string;
-}
-
-/** The start answer after mapping its snake_case keys. */
-export interface StartSessionResult {
-  sessionId: string;
-  routerReachable: boolean;
-  infrastructureReady: boolean;
-  message: string;
-}
+import type {
+  BlockedDevice,
+  DeviceUsage,
+  RateResult,
+  ScannedDevice,
+  StartSessionResult,
+  UsageEntry,
+  WifiStatus,
+} from './commands-server.types.js';
 
 /** Raised by validators; turned into a `bad_response` by the transport. */
 export class ShapeError extends Error {
@@ -154,17 +120,14 @@ export const ipList: Validator<string[]> = arrayOf(str);
  * `{rate_mbps}` echoes the rate exactly as sent, number or string (contract §1.2.5);
  * we send numbers, but accept a numeric string so an echo quirk is not an outage.
  */
-export const rateData: Validator<{ rateMbps: number }> = (value, path = 'data') => {
+export const rateData: Validator<RateResult> = (value, path = 'data') => {
   const o = record(value, path);
   const raw = o.rate_mbps;
   const rate = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
   return { rateMbps: finite(rate, `${path}.rate_mbps`) };
 };
 
-export const wifiStatusData: Validator<{ enabled: boolean; ssid: string; encryption: string }> = (
-  value,
-  path = 'data',
-) => {
+export const wifiStatusData: Validator<WifiStatus> = (value, path = 'data') => {
   const o = record(value, path);
   return {
     enabled: bool(o.enabled, `${path}.enabled`),
