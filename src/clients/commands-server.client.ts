@@ -4,8 +4,10 @@ import {
   type CommandsServerHttp,
   type RequestSpec,
 } from './commands-server.http.js';
+import { redact } from './commands-server.response.js';
 import {
   anything,
+  blockData,
   blockedData,
   deviceUsageData,
   ipList,
@@ -20,6 +22,7 @@ import {
 } from './commands-server.schemas.js';
 import type {
   BlockedDevice,
+  BlockResult,
   CommandsServerIds,
   DeviceUsage,
   ListName,
@@ -52,17 +55,6 @@ const USAGE_PATHS = {
  * Only these two names may become a path segment; the union type is not enough once
  * a value comes from outside TypeScript.
  */
-/**
- * The MAC that `POST /api/network/block` says it blocked ("Successfully blocked IP …
- * (MAC: aa:bb:cc:dd:ee:ff)"), lower-case; null when the answer does not say. The
- * router finds that MAC by a substring match of the IP in its ARP table and DHCP
- * leases (contract §1.2.3, §5.10), so it may be another device's (`.1` matches `.10`).
- */
-export function blockedMacOf(message: string): string | null {
-  const m = /\(MAC: ([0-9A-Fa-f]{2}(?:[:-][0-9A-Fa-f]{2}){5})\)/.exec(message);
-  return m?.[1] ? m[1].toLowerCase().replace(/-/g, ':') : null;
-}
-
 function listRoot(list: ListName): string {
   switch (list) {
     case 'whitelist':
@@ -164,9 +156,19 @@ export class CommandsServerClient {
     });
   }
 
-  /** `POST /api/network/block`. The IP reaches a root shell unchecked: validate it first. */
-  block(ip: string): Promise<string> {
-    return this.mutate('network.block', '/api/network/block', { ip });
+  /**
+   * `POST /api/network/block`, answering the router's sentence and the MAC it says it
+   * blocked (see {@link BlockResult.mac}). The IP reaches a root shell unchecked:
+   * validate it first.
+   */
+  block(ip: string): Promise<BlockResult> {
+    return this.call({
+      operation: 'network.block',
+      method: 'POST',
+      path: '/api/network/block',
+      body: { ip },
+      validate: blockData,
+    });
   }
 
   /** `POST /api/network/unblock`. Same caveat as {@link block}. */
@@ -262,10 +264,12 @@ export class CommandsServerClient {
 
   /**
    * `POST /api/wifi/password` (interface 0). The password is never logged, and is
-   * replaced by `[REDACTED]` in any upstream message kept in the error.
+   * replaced by `[REDACTED]` in the answer and in any upstream message kept in the
+   * error. (The real server's sentences name the SSID only; never echo the password
+   * should one change.)
    */
-  setWifiPassword(password: string): Promise<string> {
-    return this.call({
+  async setWifiPassword(password: string): Promise<string> {
+    const message = await this.call({
       operation: 'wifi.setPassword',
       method: 'POST',
       path: '/api/wifi/password',
@@ -273,6 +277,7 @@ export class CommandsServerClient {
       secrets: [password],
       validate: sentence,
     });
+    return redact(message, [password]);
   }
 
   /** `POST /api/wifi/enable`. */

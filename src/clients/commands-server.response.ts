@@ -104,14 +104,20 @@ export async function readText(body: Dispatcher.ResponseData['body']): Promise<s
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** Replaces every secret the client sent with `[REDACTED]`, then bounds the length. */
-export function scrub(message: string, secrets: readonly string[]): string {
+/** Replaces every (non-empty) secret the client sent with `[REDACTED]`. */
+export function redact(message: string, secrets: readonly string[]): string {
   let result = message;
   for (const secret of secrets) {
     if (secret !== '') {
       result = result.split(secret).join('[REDACTED]');
     }
   }
+  return result;
+}
+
+/** {@link redact}, then bounds the length. */
+export function scrub(message: string, secrets: readonly string[]): string {
+  const result = redact(message, secrets);
   return result.length > MAX_UPSTREAM_MESSAGE_CHARS
     ? `${result.slice(0, MAX_UPSTREAM_MESSAGE_CHARS)}…`
     : result;

@@ -7,6 +7,7 @@
 
 import type {
   BlockedDevice,
+  BlockResult,
   DeviceUsage,
   RateResult,
   ScannedDevice,
@@ -79,6 +80,19 @@ function arrayOf<T>(item: (value: unknown, path: string) => T): Validator<T[]> {
 
 /** Mutations answer an English sentence (contract §5.4). */
 export const sentence: Validator<string> = (value, path = 'data') => str(value, path);
+
+/** "Successfully blocked IP … (MAC: aa:bb:cc:dd:ee:ff)": the MAC the router blocked. */
+const BLOCKED_MAC = /\(MAC: ([0-9A-Fa-f]{2}(?:[:-][0-9A-Fa-f]{2}){5})\)/;
+
+/**
+ * `POST /api/network/block` answers a sentence that names the MAC it blocked; the MAC
+ * comes back lower-case with colons, or null when the sentence does not name one.
+ */
+export const blockData: Validator<BlockResult> = (value, path = 'data') => {
+  const message = str(value, path);
+  const mac = BLOCKED_MAC.exec(message)?.[1];
+  return { message, mac: mac ? mac.toLowerCase().replace(/-/g, ':') : null };
+};
 
 /** `{message}` objects: health and session end. */
 export const messageObject: Validator<{ message: string }> = (value, path = 'data') => {

@@ -4,7 +4,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
-  blockedMacOf,
   CommandsServerClient,
   CommandsServerError,
   CommandsServerHttp,
@@ -81,17 +80,16 @@ afterEach(async () => {
   expect(stray).toEqual([]);
 });
 
-describe('blockedMacOf', () => {
-  it('reads the MAC the router says it blocked, lower-case with colons; null when absent', () => {
-    expect(blockedMacOf('Successfully blocked IP 192.168.1.10 (MAC: AA:bb:cc:dd:ee:0F)')).toBe(
-      'aa:bb:cc:dd:ee:0f',
-    );
-    expect(blockedMacOf('Successfully blocked IP 192.168.1.10 (MAC: aa-bb-cc-dd-ee-ff)')).toBe(
-      'aa:bb:cc:dd:ee:ff',
-    );
-    expect(blockedMacOf('Successfully blocked IP 192.168.1.10')).toBeNull();
-    expect(blockedMacOf('Successfully blocked IP 1.1.1.1 (MAC: not-a-mac)')).toBeNull();
-    expect(blockedMacOf('(MAC: aa:bb:cc:dd:ee)')).toBeNull();
+describe('block() reads the MAC the router says it blocked', () => {
+  it.each([
+    ['Successfully blocked IP 192.168.1.10 (MAC: AA:bb:cc:dd:ee:0F)', 'aa:bb:cc:dd:ee:0f'],
+    ['Successfully blocked IP 192.168.1.10 (MAC: aa-bb-cc-dd-ee-ff)', 'aa:bb:cc:dd:ee:ff'],
+    ['Successfully blocked IP 192.168.1.10', null],
+    ['Successfully blocked IP 1.1.1.1 (MAC: not-a-mac)', null],
+    ['(MAC: aa:bb:cc:dd:ee)', null],
+  ])('%s → %s (lower-case with colons; null when absent)', async (message, mac) => {
+    fake.on('POST /api/network/block', okEnvelope(message));
+    await expect(sut.block('192.168.1.10')).resolves.toEqual({ message, mac });
   });
 });
 
@@ -99,7 +97,10 @@ describe('CommandsServerClient request building', () => {
   it('puts both ids in the query and in the JSON body of a POST', async () => {
     fake.on('POST /api/network/block', okEnvelope('Successfully blocked IP 192.168.1.10'));
 
-    await expect(sut.block('192.168.1.10')).resolves.toBe('Successfully blocked IP 192.168.1.10');
+    await expect(sut.block('192.168.1.10')).resolves.toEqual({
+      message: 'Successfully blocked IP 192.168.1.10',
+      mac: null,
+    });
 
     const [req] = fake.requestsTo('POST /api/network/block');
     expect(req?.query).toEqual(IDS);
@@ -643,6 +644,13 @@ describe('CommandsServerClient secrets, logs and metrics', () => {
     expect(err.message).not.toContain(PASSWORD);
     expect(JSON.stringify(logs)).not.toContain(PASSWORD);
     expect(fake.requests[0]?.body).toEqual({ password: PASSWORD, ...IDS });
+  });
+
+  it('replaces the Wi-Fi password with [REDACTED] in a success sentence that echoes it', async () => {
+    fake.on('POST /api/wifi/password', okEnvelope(`WiFi password changed to ${PASSWORD}.`));
+    await expect(sut.setWifiPassword(PASSWORD)).resolves.toBe(
+      'WiFi password changed to [REDACTED].',
+    );
   });
 
   it('logs only method, path, operation, status and duration at debug level', async () => {
