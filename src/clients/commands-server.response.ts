@@ -184,7 +184,7 @@ export function interpretAnswer<T>(ctx: AnswerContext<T>, status: number, text: 
     return raise(bad(`a success envelope with an unexpected HTTP status ${status}`));
   }
   try {
-    return ctx.validate(parsed.data, 'data');
+    return ctx.validate(parsed.data);
   } catch (err) {
     if (err instanceof ShapeError) {
       return raise(bad(`data of an unexpected shape: ${err.message}`));
