@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { buildApp } from '../src/app.js';
-import { CommandsServerHttp } from '../src/clients/commands-server.client.js';
+import { CommandsServerHttp } from '../src/clients/commands-server.http.js';
 import type { ListName } from '../src/clients/commands-server.types.js';
 import { loadConfig } from '../src/config.js';
 import { createDb, queryRows, type DbHandle } from '../src/db/client.js';

@@ -1,9 +1,5 @@
-import {
-  encodePathSegment,
-  kRequest,
-  type CommandsServerHttp,
-  type RequestSpec,
-} from './commands-server.http.js';
+import type { CommandsServerHttp, RequestSpec } from './commands-server.http.js';
+import { encodePathSegment, listRoot, usagePath } from './commands-server.paths.js';
 import { redact } from './commands-server.response.js';
 import {
   anything,
@@ -33,45 +29,6 @@ import type {
   UsagePeriod,
   WifiStatus,
 } from './commands-server.types.js';
-
-export { CommandsServerHttp } from './commands-server.http.js';
-export type {
-  CommandsServerCallOutcome,
-  CommandsServerHttpOptions,
-} from './commands-server.http.js';
-export { CommandsServerError } from './commands-server.errors.js';
-export type {
-  CommandsServerErrorDetails,
-  CommandsServerFailure,
-} from './commands-server.errors.js';
-
-const USAGE_PATHS = {
-  current: '/api/monitor/current',
-  week: '/api/monitor/last-week',
-  month: '/api/monitor/last-month',
-} as const satisfies Record<UsagePeriod, string>;
-
-/**
- * Only these two names may become a path segment; the union type is not enough once
- * a value comes from outside TypeScript.
- */
-function listRoot(list: ListName): string {
-  switch (list) {
-    case 'whitelist':
-      return '/api/whitelist';
-    case 'blacklist':
-      return '/api/blacklist';
-    default:
-      throw new TypeError(`Unknown list ${String(list)}`);
-  }
-}
-
-function usagePath(period: UsagePeriod): string {
-  if (!Object.hasOwn(USAGE_PATHS, period)) {
-    throw new TypeError(`Unknown usage period ${String(period)}`);
-  }
-  return USAGE_PATHS[period];
-}
 
 /**
  * One Commands-Server operation per method, for the `sessionId` and `routerId` of the
@@ -316,6 +273,6 @@ export class CommandsServerClient {
   }
 
   private call<T>(spec: Omit<RequestSpec<T>, 'ids'>): Promise<T> {
-    return this.http[kRequest]({ ...spec, ids: this.ids });
+    return this.http.request({ ...spec, ids: this.ids });
   }
 }

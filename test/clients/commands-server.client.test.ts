@@ -3,14 +3,15 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CommandsServerClient } from '../../src/clients/commands-server.client.js';
+import { CommandsServerError } from '../../src/clients/commands-server.errors.js';
 import {
-  CommandsServerClient,
-  CommandsServerError,
   CommandsServerHttp,
   type CommandsServerCallOutcome,
   type CommandsServerHttpOptions,
-} from '../../src/clients/commands-server.client.js';
-import { encodePathSegment } from '../../src/clients/commands-server.http.js';
+} from '../../src/clients/commands-server.http.js';
+import { encodePathSegment } from '../../src/clients/commands-server.paths.js';
+import type { ListName, UsagePeriod } from '../../src/clients/commands-server.types.js';
 import { AppError } from '../../src/errors.js';
 import {
   errorEnvelope,
@@ -253,6 +254,15 @@ describe('CommandsServerClient request building', () => {
 
     expect(fake.requests[0]?.query).toEqual({ period: 'week', ...IDS });
     expect(fake.requests[1]?.path).toBe('/api/monitor/device/%2E%2E');
+  });
+
+  it('refuses a list name or period outside its union with a TypeError, before any request', () => {
+    expect(() => sut.getList('greylist' as ListName)).toThrow(TypeError);
+    expect(() => sut.setFullRate('toString' as ListName, 5)).toThrow(TypeError);
+    expect(() => sut.usage('year' as UsagePeriod)).toThrow(TypeError);
+    expect(() => sut.usage('toString' as UsagePeriod)).toThrow(TypeError);
+    expect(() => sut.deviceUsage('aa:bb:cc:dd:ee:ff', 'year' as UsagePeriod)).toThrow(TypeError);
+    expect(fake.requests).toHaveLength(0);
   });
 
   it('encodePathSegment always yields one segment that decodes back', () => {

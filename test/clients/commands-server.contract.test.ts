@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CommandsServerClient } from '../../src/clients/commands-server.client.js';
+import { CommandsServerError } from '../../src/clients/commands-server.errors.js';
 import {
-  CommandsServerClient,
-  CommandsServerError,
   CommandsServerHttp,
   type CommandsServerCallOutcome,
-} from '../../src/clients/commands-server.client.js';
+} from '../../src/clients/commands-server.http.js';
 import { startSimulator } from '../../src/simulator/index.js';
 
 /**
