@@ -726,5 +726,7 @@ describe('CommandsServerClient secrets, logs and metrics', () => {
   it('refuses a base URL that is not http(s)', () => {
     expect(() => makeHttp({ baseUrl: 'ftp://127.0.0.1:21' })).toThrow(TypeError);
     expect(() => makeHttp({ timeoutMs: 0 })).toThrow(RangeError);
+    expect(() => makeHttp({ connections: 0 })).toThrow(RangeError);
+    expect(() => makeHttp({ connections: 1.5 })).toThrow(RangeError);
   });
 });
