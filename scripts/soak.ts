@@ -19,7 +19,8 @@ import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { buildApp } from '../src/app.js';
-import { CommandsServerHttp } from '../src/clients/commands-server.client.js';
+import { CommandsServerHttp } from '../src/clients/commands-server.http.js';
+import type { ListName } from '../src/clients/commands-server.types.js';
 import { loadConfig } from '../src/config.js';
 import { createDb, queryRows, type DbHandle } from '../src/db/client.js';
 import { runMigrations } from '../src/db/migrate.js';
@@ -57,7 +58,6 @@ const ROUTER_FAILURES = new Set([
 /** 4xx a well-formed client can meet in this workload. */
 const EXPECTED_4XX = new Set(['RATE_LIMITED', 'ENTRY_NOT_FOUND', 'DEVICE_NOT_FOUND', 'CONFLICT']);
 
-type ListName = 'whitelist' | 'blacklist';
 const LISTS: ListName[] = ['whitelist', 'blacklist'];
 const POOLS: Record<ListName, string[]> = {
   whitelist: Array.from({ length: 6 }, (_, i) => `10.20.0.${i + 10}`),

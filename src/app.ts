@@ -2,7 +2,7 @@ import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import type { CommandsServerHttp } from './clients/commands-server.client.js';
+import type { CommandsServerHttp } from './clients/commands-server.http.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { DbHandle } from './db/client.js';

@@ -5,7 +5,7 @@
  */
 import dotenv from 'dotenv';
 import { buildApp } from './app.js';
-import { CommandsServerHttp } from './clients/commands-server.client.js';
+import { CommandsServerHttp } from './clients/commands-server.http.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createDb, type DbHandle } from './db/client.js';
 import { runMigrations } from './db/migrate.js';

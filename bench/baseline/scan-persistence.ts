@@ -13,7 +13,7 @@
  *   per device.
  */
 import { join } from 'node:path';
-import type { ScannedDevice } from '../../src/clients/commands-server.client.js';
+import type { ScannedDevice } from '../../src/clients/commands-server.types.js';
 import { createDb, type DbHandle } from '../../src/db/client.js';
 import { runMigrations } from '../../src/db/migrate.js';
 import { DevicesRepository } from '../../src/repositories/devices.repository.js';

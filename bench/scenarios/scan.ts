@@ -17,7 +17,7 @@
  * measured too, by the same scan asked of it directly.
  */
 import { randomUUID } from 'node:crypto';
-import type { ScannedDevice } from '../../src/clients/commands-server.client.js';
+import type { ScannedDevice } from '../../src/clients/commands-server.types.js';
 import { ScanPersistence } from '../baseline/scan-persistence.js';
 import type { BenchContext } from '../lib/context.js';
 import { call, metricSum, scrapeMetrics, type Scrape } from '../lib/http.js';

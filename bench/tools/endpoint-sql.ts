@@ -11,7 +11,7 @@
 import { pathToFileURL } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
-import { CommandsServerHttp } from '../../src/clients/commands-server.client.js';
+import { CommandsServerHttp } from '../../src/clients/commands-server.http.js';
 import { loadConfig } from '../../src/config.js';
 import { createDb } from '../../src/db/client.js';
 import { runMigrations } from '../../src/db/migrate.js';

@@ -1,12 +1,9 @@
-import {
-  encodePathSegment,
-  kRequest,
-  type CommandsServerHttp,
-  type CommandsServerIds,
-  type RequestSpec,
-} from './commands-server.http.js';
+import type { CommandsServerHttp, RequestSpec } from './commands-server.http.js';
+import { encodePathSegment, listRoot, usagePath } from './commands-server.paths.js';
+import { redact } from './commands-server.response.js';
 import {
   anything,
+  blockData,
   blockedData,
   deviceUsageData,
   ipList,
@@ -18,75 +15,20 @@ import {
   startSessionData,
   usageData,
   wifiStatusData,
-  type BlockedDevice,
-  type DeviceUsage,
-  type ScannedDevice,
-  type StartSessionResult,
-  type UsageEntry,
 } from './commands-server.schemas.js';
-
-export { CommandsServerHttp } from './commands-server.http.js';
-export type {
-  CommandsServerCallOutcome,
-  CommandsServerHttpOptions,
-  CommandsServerIds,
-} from './commands-server.http.js';
-export { CommandsServerError } from './commands-server.errors.js';
-export type {
-  CommandsServerErrorDetails,
-  CommandsServerFailure,
-} from './commands-server.errors.js';
-export type {
+import type {
   BlockedDevice,
+  BlockResult,
+  CommandsServerIds,
   DeviceUsage,
+  ListName,
+  RateResult,
   ScannedDevice,
   StartSessionResult,
   UsageEntry,
-} from './commands-server.schemas.js';
-
-/** The two router-side lists (contract §1.2.5). */
-export type ListName = 'whitelist' | 'blacklist';
-/** Usage windows; `week` and `month` are `last-week` / `last-month` in the monitor paths. */
-export type UsagePeriod = 'current' | 'week' | 'month';
-
-const USAGE_PATHS = {
-  current: '/api/monitor/current',
-  week: '/api/monitor/last-week',
-  month: '/api/monitor/last-month',
-} as const satisfies Record<UsagePeriod, string>;
-
-/**
- * Only these two names may become a path segment; the union type is not enough once
- * a value comes from outside TypeScript.
- */
-/**
- * The MAC that `POST /api/network/block` says it blocked ("Successfully blocked IP …
- * (MAC: aa:bb:cc:dd:ee:ff)"), lower-case; null when the answer does not say. The
- * router finds that MAC by a substring match of the IP in its ARP table and DHCP
- * leases (contract §1.2.3, §5.10), so it may be another device's (`.1` matches `.10`).
- */
-export function blockedMacOf(message: string): string | null {
-  const m = /\(MAC: ([0-9A-Fa-f]{2}(?:[:-][0-9A-Fa-f]{2}){5})\)/.exec(message);
-  return m?.[1] ? m[1].toLowerCase().replace(/-/g, ':') : null;
-}
-
-function listRoot(list: ListName): string {
-  switch (list) {
-    case 'whitelist':
-      return '/api/whitelist';
-    case 'blacklist':
-      return '/api/blacklist';
-    default:
-      throw new TypeError(`Unknown list ${String(list)}`);
-  }
-}
-
-function usagePath(period: UsagePeriod): string {
-  if (!Object.hasOwn(USAGE_PATHS, period)) {
-    throw new TypeError(`Unknown usage period ${String(period)}`);
-  }
-  return USAGE_PATHS[period];
-}
+  UsagePeriod,
+  WifiStatus,
+} from './commands-server.types.js';
 
 /**
  * One Commands-Server operation per method, for the `sessionId` and `routerId` of the
@@ -171,9 +113,19 @@ export class CommandsServerClient {
     });
   }
 
-  /** `POST /api/network/block`. The IP reaches a root shell unchecked: validate it first. */
-  block(ip: string): Promise<string> {
-    return this.mutate('network.block', '/api/network/block', { ip });
+  /**
+   * `POST /api/network/block`, answering the router's sentence and the MAC it says it
+   * blocked (see {@link BlockResult.mac}). The IP reaches a root shell unchecked:
+   * validate it first.
+   */
+  block(ip: string): Promise<BlockResult> {
+    return this.call({
+      operation: 'network.block',
+      method: 'POST',
+      path: '/api/network/block',
+      body: { ip },
+      validate: blockData,
+    });
   }
 
   /** `POST /api/network/unblock`. Same caveat as {@link block}. */
@@ -202,7 +154,7 @@ export class CommandsServerClient {
   }
 
   /** `POST /api/{list}/limit-rate` with the rate in Mbps. */
-  setLimitedRate(list: ListName, mbps: number): Promise<{ rateMbps: number }> {
+  setLimitedRate(list: ListName, mbps: number): Promise<RateResult> {
     return this.call({
       operation: `${list}.limitRate`,
       method: 'POST',
@@ -213,7 +165,7 @@ export class CommandsServerClient {
   }
 
   /** `POST /api/{list}/full-rate` with the rate in Mbps. */
-  setFullRate(list: ListName, mbps: number): Promise<{ rateMbps: number }> {
+  setFullRate(list: ListName, mbps: number): Promise<RateResult> {
     return this.call({
       operation: `${list}.fullRate`,
       method: 'POST',
@@ -242,7 +194,7 @@ export class CommandsServerClient {
   }
 
   /** `GET /api/wifi/status`. */
-  wifiStatus(): Promise<{ enabled: boolean; ssid: string; encryption: string }> {
+  wifiStatus(): Promise<WifiStatus> {
     return this.call({
       operation: 'wifi.status',
       method: 'GET',
@@ -269,10 +221,12 @@ export class CommandsServerClient {
 
   /**
    * `POST /api/wifi/password` (interface 0). The password is never logged, and is
-   * replaced by `[REDACTED]` in any upstream message kept in the error.
+   * replaced by `[REDACTED]` in the answer and in any upstream message kept in the
+   * error. (The real server's sentences name the SSID only; never echo the password
+   * should one change.)
    */
-  setWifiPassword(password: string): Promise<string> {
-    return this.call({
+  async setWifiPassword(password: string): Promise<string> {
+    const message = await this.call({
       operation: 'wifi.setPassword',
       method: 'POST',
       path: '/api/wifi/password',
@@ -280,6 +234,7 @@ export class CommandsServerClient {
       secrets: [password],
       validate: sentence,
     });
+    return redact(message, [password]);
   }
 
   /** `POST /api/wifi/enable`. */
@@ -318,6 +273,6 @@ export class CommandsServerClient {
   }
 
   private call<T>(spec: Omit<RequestSpec<T>, 'ids'>): Promise<T> {
-    return this.http[kRequest]({ ...spec, ids: this.ids });
+    return this.http.request({ ...spec, ids: this.ids });
   }
 }

@@ -11,6 +11,7 @@ import {
   type AnswerContext,
 } from './commands-server.response.js';
 import { messageObject } from './commands-server.schemas.js';
+import type { CommandsServerIds } from './commands-server.types.js';
 
 /** Outcome reported to {@link CommandsServerHttpOptions.onCall}. */
 export type CommandsServerCallOutcome = 'success' | CommandsServerFailure;
@@ -34,23 +35,10 @@ export interface CommandsServerHttpOptions {
   }) => void;
 }
 
-/** The ids every call but `/health` carries (SPEC §7). */
-export interface CommandsServerIds {
-  sessionId: string;
-  routerId: string;
-}
-
-/**
- * Key of the transport's request method. Not re-exported from the client module, so
- * `CommandsServerClient` is the only caller of it.
- * @internal
- */
-export const kRequest = Symbol('CommandsServerHttp.request');
-
 /** One call, described by the client method that makes it. @internal */
 export interface RequestSpec<T> extends AnswerContext<T> {
   method: 'GET' | 'POST' | 'DELETE';
-  /** Path below the base URL; dynamic segments already passed through {@link encodePathSegment}. */
+  /** Path below the base URL; dynamic segments already passed through `encodePathSegment`. */
   path: string;
   ids: CommandsServerIds | null;
   query?: Record<string, string>;
@@ -64,14 +52,44 @@ const DEFAULT_CONNECTIONS = 64;
 const MAX_CONNECT_TIMEOUT_MS = 10_000;
 const RETRY_DELAY_MS = 50;
 
+/** The parts of a request that do not change between attempts. */
+interface PreparedRequest {
+  /** Base path + path, as logged. */
+  path: string;
+  /** `path` plus the query string, as sent. */
+  target: string;
+  headers: Record<string, string>;
+  body: string | undefined;
+}
+
+/** Where an attempt stands: its number, when it started, and the call's deadline. */
+interface Attempt {
+  number: number;
+  started: number;
+  timeoutMs: number;
+  signal: AbortSignal;
+}
+
 /**
- * Encodes one dynamic path segment. encodeURIComponent stops `/`, `?` and `#` from
- * adding segments or query parameters; a bare `.` or `..` is also encoded because
- * URL normalisers (proxies, Werkzeug's router) would otherwise resolve it.
+ * Puts the ids in the query and in the JSON body. Start reads the body before anything
+ * else and rejects a non-JSON one with an HTML 400/415, so every POST sends JSON, `{}`
+ * at least; the ids go in it too (refresh reads sessionId from the body only, contract #9).
  */
-export function encodePathSegment(value: string): string {
-  const encoded = encodeURIComponent(value);
-  return encoded === '.' || encoded === '..' ? encoded.replaceAll('.', '%2E') : encoded;
+function prepare(basePath: string, spec: RequestSpec<unknown>): PreparedRequest {
+  const path = basePath + spec.path;
+  const query = new URLSearchParams(spec.query);
+  if (spec.ids !== null) {
+    query.set('sessionId', spec.ids.sessionId);
+    query.set('routerId', spec.ids.routerId);
+  }
+  const search = query.size > 0 ? `?${query.toString()}` : '';
+  const sendsBody = spec.method === 'POST' || spec.body !== undefined;
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (sendsBody) {
+    headers['content-type'] = 'application/json';
+  }
+  const body = sendsBody ? JSON.stringify({ ...spec.body, ...spec.ids }) : undefined;
+  return { path, target: path + search, headers, body };
 }
 
 /**
@@ -119,7 +137,7 @@ export class CommandsServerHttp {
 
   /** `GET /health`: the only route that needs neither ids nor a session. */
   health(): Promise<{ message: string }> {
-    return this[kRequest]({
+    return this.request({
       operation: 'health',
       method: 'GET',
       path: '/health',
@@ -139,10 +157,11 @@ export class CommandsServerHttp {
   /**
    * Does every HTTP call: puts the ids in the query and in the JSON body, applies the
    * deadline, retries a GET once after a connection error, and turns every outcome into
-   * validated `data` or a {@link CommandsServerError}.
+   * validated `data` or a {@link CommandsServerError}. Internal to `src/clients`: the
+   * client's methods describe each call; nothing else should build a RequestSpec.
    * @internal
    */
-  async [kRequest]<T>(spec: RequestSpec<T>): Promise<T> {
+  async request<T>(spec: RequestSpec<T>): Promise<T> {
     const started = performance.now();
     const timeoutMs = spec.slow === true ? this.scanTimeoutMs : this.timeoutMs;
     const deadline = new AbortController();
@@ -181,66 +200,62 @@ export class CommandsServerHttp {
     timeoutMs: number,
     signal: AbortSignal,
   ): Promise<T> {
-    const path = this.basePath + spec.path;
-    const query = new URLSearchParams(spec.query);
-    if (spec.ids !== null) {
-      query.set('sessionId', spec.ids.sessionId);
-      query.set('routerId', spec.ids.routerId);
-    }
-    const search = query.size > 0 ? `?${query.toString()}` : '';
-    // Start reads the body before anything else and rejects a non-JSON one with an HTML
-    // 400/415, so every POST sends JSON, `{}` at least; the ids go in it too (refresh
-    // reads sessionId from the body only, contract #9).
-    const sendsBody = spec.method === 'POST' || spec.body !== undefined;
-    const body = sendsBody ? JSON.stringify({ ...spec.body, ...spec.ids }) : undefined;
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (sendsBody) {
-      headers['content-type'] = 'application/json';
-    }
-
-    for (let attempt = 1; ; attempt += 1) {
-      const attemptStarted = performance.now();
-      let response: Dispatcher.ResponseData;
-      try {
-        // Dispatcher.request with origin + path sends the path verbatim: a URL object
-        // would resolve dot segments and undo encodePathSegment.
-        response = await this.agent.request({
-          origin: this.origin,
-          path: path + search,
-          method: spec.method,
-          headers,
-          body,
-          signal,
-          headersTimeout: timeoutMs,
-          bodyTimeout: timeoutMs,
-        });
-      } catch (err) {
-        this.logAttempt(spec, path, null, attemptStarted);
-        if (signal.aborted) {
-          throw transportError(spec.operation, 'timeout', null, err, timeoutMs);
-        }
-        // Only a GET, only once, only when no response was started: a mutation may have
-        // reached the router, and a timeout means the server may still be working.
-        if (spec.method === 'GET' && attempt === 1 && isRetryableConnectionError(err)) {
-          await sleep(RETRY_DELAY_MS, undefined, { signal }).catch(() => undefined);
-          if (signal.aborted) {
-            throw transportError(spec.operation, 'timeout', null, err, timeoutMs);
-          }
-          continue;
-        }
-        throw transportError(spec.operation, classifyTransport(err), null, err, timeoutMs);
+    const request = prepare(this.basePath, spec);
+    for (let number = 1; ; number += 1) {
+      const attempt: Attempt = { number, started: performance.now(), timeoutMs, signal };
+      const response = await this.send(spec, request, attempt);
+      if (response === null) {
+        continue;
       }
-
       let text: string | null;
       try {
         text = await readText(response.body);
       } catch (err) {
-        this.logAttempt(spec, path, response.statusCode, attemptStarted);
+        this.logAttempt(spec, request.path, response.statusCode, attempt.started);
         const failure = signal.aborted ? 'timeout' : classifyTransport(err);
         throw transportError(spec.operation, failure, response.statusCode, err, timeoutMs);
       }
-      this.logAttempt(spec, path, response.statusCode, attemptStarted);
+      this.logAttempt(spec, request.path, response.statusCode, attempt.started);
       return interpretAnswer(spec, response.statusCode, text);
+    }
+  }
+
+  /**
+   * One attempt: the response (headers received), or null when the attempt should be
+   * made again. Only a GET, only once, only when no response was started: a mutation may
+   * have reached the router, and a timeout means the server may still be working.
+   */
+  private async send(
+    spec: RequestSpec<unknown>,
+    request: PreparedRequest,
+    attempt: Attempt,
+  ): Promise<Dispatcher.ResponseData | null> {
+    const { signal, timeoutMs } = attempt;
+    try {
+      // Dispatcher.request with origin + path sends the path verbatim: a URL object
+      // would resolve dot segments and undo encodePathSegment.
+      return await this.agent.request({
+        origin: this.origin,
+        path: request.target,
+        method: spec.method,
+        headers: request.headers,
+        body: request.body,
+        signal,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      });
+    } catch (err) {
+      this.logAttempt(spec, request.path, null, attempt.started);
+      const retry =
+        spec.method === 'GET' && attempt.number === 1 && isRetryableConnectionError(err);
+      if (!signal.aborted && retry) {
+        await sleep(RETRY_DELAY_MS, undefined, { signal }).catch(() => undefined);
+        if (!signal.aborted) {
+          return null;
+        }
+      }
+      const failure = signal.aborted ? 'timeout' : classifyTransport(err);
+      throw transportError(spec.operation, failure, null, err, timeoutMs);
     }
   }
 

@@ -4,7 +4,8 @@ import { ShapeError, type Validator } from './commands-server.schemas.js';
 
 /**
  * How the transport reads Commands-Server answers and classifies failures. Pure
- * functions, used only by `CommandsServerHttp`'s request method.
+ * functions, used by `CommandsServerHttp.request` (and {@link redact} by the client,
+ * for the Wi-Fi password in a success sentence).
  */
 
 /** What interpreting an answer needs to know about the call. */
@@ -32,10 +33,6 @@ const PROTOCOL_CODES = new Set([
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function raise(error: CommandsServerError): never {
-  throw error;
 }
 
 /** undici and node put a `code` on their errors; happy-eyeballs wraps them in AggregateError. */
@@ -104,43 +101,53 @@ export async function readText(body: Dispatcher.ResponseData['body']): Promise<s
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** Replaces every secret the client sent with `[REDACTED]`, then bounds the length. */
-export function scrub(message: string, secrets: readonly string[]): string {
+/** Replaces every (non-empty) secret the client sent with `[REDACTED]`. */
+export function redact(message: string, secrets: readonly string[]): string {
   let result = message;
   for (const secret of secrets) {
     if (secret !== '') {
       result = result.split(secret).join('[REDACTED]');
     }
   }
+  return result;
+}
+
+/** {@link redact}, then bounds the length. */
+export function scrub(message: string, secrets: readonly string[]): string {
+  const result = redact(message, secrets);
   return result.length > MAX_UPSTREAM_MESSAGE_CHARS
     ? `${result.slice(0, MAX_UPSTREAM_MESSAGE_CHARS)}…`
     : result;
 }
 
-/**
- * Turns a complete answer into validated `data` or a CommandsServerError:
- * `success:false` → command_failed; anything that is not the envelope, or whose data
- * has the wrong shape → bad_response (with the HTTP status kept).
- */
-export function interpretAnswer<T>(ctx: AnswerContext<T>, status: number, text: string | null): T {
-  const bad = (what: string): CommandsServerError =>
-    new CommandsServerError({
-      failure: 'bad_response',
-      operation: ctx.operation,
-      upstreamStatus: status,
-      message: `The Commands-Server answered "${ctx.operation}" with ${what}.`,
-    });
+/** The JSON envelope every answer of the contract carries (§2.1). */
+interface Envelope {
+  success: boolean;
+  data?: unknown;
+  error?: unknown;
+}
 
+function badResponse(ctx: AnswerContext<unknown>, status: number, what: string) {
+  return new CommandsServerError({
+    failure: 'bad_response',
+    operation: ctx.operation,
+    upstreamStatus: status,
+    message: `The Commands-Server answered "${ctx.operation}" with ${what}.`,
+  });
+}
+
+/** The envelope of a complete answer, or a bad_response for anything that is not one. */
+function readEnvelope(ctx: AnswerContext<unknown>, status: number, text: string | null): Envelope {
   // Werkzeug answers a list path without its trailing slash with a 308; following it
   // would hide a client bug, and redirects are never part of the contract we rely on.
   if (status >= 300 && status < 400) {
-    return raise(bad(`a redirect (HTTP ${status}), which the client does not follow`));
+    throw badResponse(ctx, status, `a redirect (HTTP ${status}), which the client does not follow`);
   }
   if (text === null) {
-    return raise(bad(`a body larger than ${MAX_BODY_BYTES} bytes (HTTP ${status})`));
+    throw badResponse(ctx, status, `a body larger than ${MAX_BODY_BYTES} bytes (HTTP ${status})`);
   }
   if (text.trim() === '') {
-    return raise(bad(`an empty body (HTTP ${status})`));
+    throw badResponse(ctx, status, `an empty body (HTTP ${status})`);
   }
   let parsed: unknown;
   try {
@@ -149,39 +156,49 @@ export function interpretAnswer<T>(ctx: AnswerContext<T>, status: number, text: 
     // Uncaught exceptions (list routes with an unreachable router, rebuild-chains...)
     // come back as Werkzeug HTML pages, not as the envelope (contract §2.3).
     const kind = text.trimStart().startsWith('<') ? 'an HTML page' : 'a body that is not JSON';
-    return raise(bad(`${kind} (HTTP ${status}) instead of the JSON envelope`));
+    throw badResponse(ctx, status, `${kind} (HTTP ${status}) instead of the JSON envelope`);
   }
   if (!isRecord(parsed) || typeof parsed.success !== 'boolean') {
-    return raise(bad(`JSON that is not the response envelope (HTTP ${status})`));
+    throw badResponse(ctx, status, `JSON that is not the response envelope (HTTP ${status})`);
   }
+  return { success: parsed.success, data: parsed.data, error: parsed.error };
+}
 
-  if (!parsed.success) {
-    const error = parsed.error;
-    if (!isRecord(error) || typeof error.code !== 'string') {
-      return raise(bad(`an error envelope without an error code (HTTP ${status})`));
-    }
-    return raise(
-      new CommandsServerError({
-        failure: 'command_failed',
-        operation: ctx.operation,
-        upstreamStatus: status,
-        upstreamCode: error.code,
-        upstreamMessage:
-          typeof error.message === 'string' ? scrub(error.message, ctx.secrets ?? []) : null,
-        message: `The Commands-Server reported that "${ctx.operation}" failed (HTTP ${status}, ${error.code}).`,
-      }),
-    );
+/** `success:false` → command_failed with the upstream code and (scrubbed) message. */
+function commandFailed(ctx: AnswerContext<unknown>, status: number, error: unknown) {
+  if (!isRecord(error) || typeof error.code !== 'string') {
+    return badResponse(ctx, status, `an error envelope without an error code (HTTP ${status})`);
   }
+  return new CommandsServerError({
+    failure: 'command_failed',
+    operation: ctx.operation,
+    upstreamStatus: status,
+    upstreamCode: error.code,
+    upstreamMessage:
+      typeof error.message === 'string' ? scrub(error.message, ctx.secrets ?? []) : null,
+    message: `The Commands-Server reported that "${ctx.operation}" failed (HTTP ${status}, ${error.code}).`,
+  });
+}
 
+/**
+ * Turns a complete answer into validated `data` or a CommandsServerError:
+ * `success:false` → command_failed; anything that is not the envelope, or whose data
+ * has the wrong shape → bad_response (with the HTTP status kept).
+ */
+export function interpretAnswer<T>(ctx: AnswerContext<T>, status: number, text: string | null): T {
+  const envelope = readEnvelope(ctx, status, text);
+  if (!envelope.success) {
+    throw commandFailed(ctx, status, envelope.error);
+  }
   const statusOk = ctx.acceptAny2xx === true ? status >= 200 && status < 300 : status === 200;
   if (!statusOk) {
-    return raise(bad(`a success envelope with an unexpected HTTP status ${status}`));
+    throw badResponse(ctx, status, `a success envelope with an unexpected HTTP status ${status}`);
   }
   try {
-    return ctx.validate(parsed.data, 'data');
+    return ctx.validate(envelope.data);
   } catch (err) {
     if (err instanceof ShapeError) {
-      return raise(bad(`data of an unexpected shape: ${err.message}`));
+      throw badResponse(ctx, status, `data of an unexpected shape: ${err.message}`);
     }
     throw err;
   }

@@ -1,200 +1,174 @@
+import { Type, type Static, type TSchema } from 'typebox';
+import { Compile } from 'typebox/compile';
+import type {
+  BlockedDevice,
+  BlockResult,
+  DeviceUsage,
+  RateResult,
+  ScannedDevice,
+  StartSessionResult,
+  UsageEntry,
+  WifiStatus,
+} from './commands-server.types.js';
+
 /**
- * Hand-written validators for the `data` member of Commands-Server answers
- * (COMMANDS_SERVER_CONTRACT.md §1). Each validator returns a fresh value holding
- * only the fields we use, so unknown extra fields are accepted but never passed on,
- * and throws a {@link ShapeError} naming the first offending path otherwise.
+ * Validators for the `data` member of Commands-Server answers
+ * (COMMANDS_SERVER_CONTRACT.md §1): a TypeBox schema per reply, compiled once at module
+ * load, and a mapping to the value callers get. Each validator returns a fresh value
+ * holding only the fields we use, so unknown extra fields are accepted but never passed
+ * on, and throws a {@link ShapeError} naming the first offending path otherwise.
  */
-
-/** One device seen by `GET /api/network/scan`. */
-export interface ScannedDevice {
-  ip: string;
-  /** Lower-cased by the client (the contract promises it; we do not rely on that). */
-  mac: string;
-  /** `"Unknown"` when the DHCP leases do not name it. */
-  hostname: string;
-  /** `"Unknown Vendor"` when the vendor lookup failed. */
-  vendor: string;
-}
-
-/** One device blocked through `POST /api/network/block`. */
-export interface BlockedDevice {
-  mac: string;
-  /** `"N/A"` when the MAC is no longer in the router's ARP table. */
-  ip: string;
-}
-
-/** One usage object of the monitor routes (contract §1.2.6). */
-export interface UsageEntry {
-  mac: string;
-  ip: string;
-  /** Labelled `MB` by the Commands-Server, but really MiB. */
-  download: number;
-  upload: number;
-  unit: string;
-  connections: number;
-}
-
-/** Usage of one device, as answered by `GET /api/monitor/device/<mac>`. */
-export interface DeviceUsage extends UsageEntry {
-  period: string;
-  /** Commands-Server host's local time, ISO 8601 without a zone. */
-  timestamp: string;
-}
-
-/** The start answer after mapping its snake_case keys. */
-export interface StartSessionResult {
-  sessionId: string;
-  routerReachable: boolean;
-  infrastructureReady: boolean;
-  message: string;
-}
 
 /** Raised by validators; turned into a `bad_response` by the transport. */
 export class ShapeError extends Error {
   constructor(
     readonly path: string,
-    readonly expected: string,
+    readonly problem: string,
   ) {
-    super(`${path} must be ${expected}`);
+    super(`${path} ${problem}`);
     this.name = 'ShapeError';
   }
 }
 
-/** A validator: returns the checked value or throws a {@link ShapeError}. */
-export type Validator<T> = (value: unknown, path?: string) => T;
+/** A validator: returns the checked (and mapped) `data` or throws a {@link ShapeError}. */
+export type Validator<T> = (value: unknown) => T;
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function record(value: unknown, path: string): Record<string, unknown> {
-  if (!isRecord(value)) {
-    throw new ShapeError(path, 'an object');
+/** `/0/mac` (a JSON pointer) → `data[0].mac`. */
+function pathOf(instancePath: string): string {
+  let path = 'data';
+  for (const raw of instancePath.split('/').slice(1)) {
+    const segment = raw.replaceAll('~1', '/').replaceAll('~0', '~');
+    path += /^\d+$/.test(segment) ? `[${segment}]` : `.${segment}`;
   }
-  return value;
+  return path;
 }
 
-function str(value: unknown, path: string): string {
-  if (typeof value !== 'string') {
-    throw new ShapeError(path, 'a string');
-  }
-  return value;
-}
-
-function bool(value: unknown, path: string): boolean {
-  if (typeof value !== 'boolean') {
-    throw new ShapeError(path, 'a boolean');
-  }
-  return value;
-}
-
-function finite(value: unknown, path: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new ShapeError(path, 'a finite number');
-  }
-  return value;
-}
-
-function count(value: unknown, path: string): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-    throw new ShapeError(path, 'a non-negative integer');
-  }
-  return value;
-}
-
-function arrayOf<T>(item: (value: unknown, path: string) => T): Validator<T[]> {
-  return (value, path = 'data') => {
-    if (!Array.isArray(value)) {
-      throw new ShapeError(path, 'an array');
+/** Compiles `schema` once; the validator checks a value against it, then maps it. */
+function reply<S extends TSchema, T>(schema: S, map: (value: Static<S>) => T): Validator<T> {
+  const compiled = Compile(schema);
+  return (value) => {
+    if (compiled.Check(value)) {
+      return map(value);
     }
-    return value.map((entry, index) => item(entry, `${path}[${index}]`));
+    const [first] = compiled.Errors(value);
+    throw new ShapeError(pathOf(first?.instancePath ?? ''), first?.message ?? 'is invalid');
   };
 }
 
-/** Mutations answer an English sentence (contract §5.4). */
-export const sentence: Validator<string> = (value, path = 'data') => str(value, path);
-
-/** `{message}` objects: health and session end. */
-export const messageObject: Validator<{ message: string }> = (value, path = 'data') => {
-  const o = record(value, path);
-  return { message: str(o.message, `${path}.message`) };
-};
-
-/** Refresh never succeeds on the real server (contract §1.2.2); accept whatever it says. */
-export const anything: Validator<unknown> = (value) => value;
-
-export const startSessionData: Validator<StartSessionResult> = (value, path = 'data') => {
-  const o = record(value, path);
-  return {
-    sessionId: str(o.session_id, `${path}.session_id`),
-    routerReachable: bool(o.router_reachable, `${path}.router_reachable`),
-    infrastructureReady: bool(o.infrastructure_ready, `${path}.infrastructure_ready`),
-    message: str(o.message, `${path}.message`),
-  };
-};
-
-export const scanData: Validator<ScannedDevice[]> = arrayOf((value, path) => {
-  const o = record(value, path);
-  return {
-    ip: str(o.ip, `${path}.ip`),
-    mac: str(o.mac, `${path}.mac`).toLowerCase(),
-    hostname: str(o.hostname, `${path}.hostname`),
-    vendor: str(o.vendor, `${path}.vendor`),
-  };
-});
-
-export const blockedData: Validator<BlockedDevice[]> = arrayOf((value, path) => {
-  const o = record(value, path);
-  return { mac: str(o.mac, `${path}.mac`).toLowerCase(), ip: str(o.ip, `${path}.ip`) };
-});
-
-export const ipList: Validator<string[]> = arrayOf(str);
+// TypeBox numbers are finite: NaN and ±Infinity fail Type.Number().
+const Str = Type.String();
+const Bool = Type.Boolean();
+const Finite = Type.Number();
+const Count = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
 
 /**
- * `{rate_mbps}` echoes the rate exactly as sent, number or string (contract §1.2.5);
- * we send numbers, but accept a numeric string so an echo quirk is not an outage.
+ * `rate_mbps` echoes the rate exactly as sent, number or string (contract §1.2.5); we
+ * send numbers, but accept a non-blank string that reads as a finite number, so an echo
+ * quirk is not an outage.
  */
-export const rateData: Validator<{ rateMbps: number }> = (value, path = 'data') => {
-  const o = record(value, path);
-  const raw = o.rate_mbps;
-  const rate = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
-  return { rateMbps: finite(rate, `${path}.rate_mbps`) };
+const RateEcho = Type.Union([
+  Finite,
+  Type.Refine(
+    Str,
+    (s) => s.trim() !== '' && Number.isFinite(Number(s)),
+    () => 'must be a finite number or a numeric string',
+  ),
+]);
+
+const UsageFields = {
+  mac: Str,
+  ip: Str,
+  download: Finite,
+  upload: Finite,
+  unit: Str,
+  connections: Count,
 };
+const UsageSchema = Type.Object(UsageFields);
 
-export const wifiStatusData: Validator<{ enabled: boolean; ssid: string; encryption: string }> = (
-  value,
-  path = 'data',
-) => {
-  const o = record(value, path);
+function usageEntry(o: Static<typeof UsageSchema>): UsageEntry {
   return {
-    enabled: bool(o.enabled, `${path}.enabled`),
-    ssid: str(o.ssid, `${path}.ssid`),
-    encryption: str(o.encryption, `${path}.encryption`),
-  };
-};
-
-export const ssidData: Validator<string> = (value, path = 'data') =>
-  str(record(value, path).ssid, `${path}.ssid`);
-
-function usageEntry(value: unknown, path: string): UsageEntry {
-  const o = record(value, path);
-  return {
-    mac: str(o.mac, `${path}.mac`).toLowerCase(),
-    ip: str(o.ip, `${path}.ip`),
-    download: finite(o.download, `${path}.download`),
-    upload: finite(o.upload, `${path}.upload`),
-    unit: str(o.unit, `${path}.unit`),
-    connections: count(o.connections, `${path}.connections`),
+    mac: o.mac.toLowerCase(),
+    ip: o.ip,
+    download: o.download,
+    upload: o.upload,
+    unit: o.unit,
+    connections: o.connections,
   };
 }
 
-export const usageData: Validator<UsageEntry[]> = arrayOf(usageEntry);
+/** "Successfully blocked IP … (MAC: aa:bb:cc:dd:ee:ff)": the MAC the router blocked. */
+const BLOCKED_MAC = /\(MAC: ([0-9A-Fa-f]{2}(?:[:-][0-9A-Fa-f]{2}){5})\)/;
 
-export const deviceUsageData: Validator<DeviceUsage> = (value, path = 'data') => {
-  const o = record(value, path);
-  return {
-    ...usageEntry(o, path),
-    period: str(o.period, `${path}.period`),
-    timestamp: str(o.timestamp, `${path}.timestamp`),
-  };
-};
+/** Mutations answer an English sentence (contract §5.4). */
+export const sentence: Validator<string> = reply(Str, (s) => s);
+
+/**
+ * `POST /api/network/block` answers a sentence that names the MAC it blocked; the MAC
+ * comes back lower-case with colons, or null when the sentence does not name one.
+ */
+export const blockData: Validator<BlockResult> = reply(Str, (message) => {
+  const mac = BLOCKED_MAC.exec(message)?.[1];
+  return { message, mac: mac ? mac.toLowerCase().replace(/-/g, ':') : null };
+});
+
+/** `{message}` objects: health and session end. */
+export const messageObject: Validator<{ message: string }> = reply(
+  Type.Object({ message: Str }),
+  (o) => ({ message: o.message }),
+);
+
+/** Refresh never succeeds on the real server (contract §1.2.2); accept whatever it says. */
+export const anything: Validator<unknown> = reply(Type.Unknown(), (value) => value);
+
+export const startSessionData: Validator<StartSessionResult> = reply(
+  Type.Object({
+    session_id: Str,
+    router_reachable: Bool,
+    infrastructure_ready: Bool,
+    message: Str,
+  }),
+  (o) => ({
+    sessionId: o.session_id,
+    routerReachable: o.router_reachable,
+    infrastructureReady: o.infrastructure_ready,
+    message: o.message,
+  }),
+);
+
+export const scanData: Validator<ScannedDevice[]> = reply(
+  Type.Array(Type.Object({ ip: Str, mac: Str, hostname: Str, vendor: Str })),
+  (devices) =>
+    devices.map((d) => ({
+      ip: d.ip,
+      mac: d.mac.toLowerCase(),
+      hostname: d.hostname,
+      vendor: d.vendor,
+    })),
+);
+
+export const blockedData: Validator<BlockedDevice[]> = reply(
+  Type.Array(Type.Object({ mac: Str, ip: Str })),
+  (devices) => devices.map((d) => ({ mac: d.mac.toLowerCase(), ip: d.ip })),
+);
+
+export const ipList: Validator<string[]> = reply(Type.Array(Str), (ips) => [...ips]);
+
+export const rateData: Validator<RateResult> = reply(Type.Object({ rate_mbps: RateEcho }), (o) => ({
+  rateMbps: Number(o.rate_mbps),
+}));
+
+export const wifiStatusData: Validator<WifiStatus> = reply(
+  Type.Object({ enabled: Bool, ssid: Str, encryption: Str }),
+  (o) => ({ enabled: o.enabled, ssid: o.ssid, encryption: o.encryption }),
+);
+
+export const ssidData: Validator<string> = reply(Type.Object({ ssid: Str }), (o) => o.ssid);
+
+export const usageData: Validator<UsageEntry[]> = reply(Type.Array(UsageSchema), (entries) =>
+  entries.map(usageEntry),
+);
+
+export const deviceUsageData: Validator<DeviceUsage> = reply(
+  Type.Object({ ...UsageFields, period: Str, timestamp: Str }),
+  (o) => ({ ...usageEntry(o), period: o.period, timestamp: o.timestamp }),
+);

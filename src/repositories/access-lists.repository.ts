@@ -1,9 +1,7 @@
 import { and, asc, eq, getTableColumns, sql } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
 import { userBlacklists, userDevices, userWhitelists } from '../db/schema/index.js';
-
-/** The two access lists of a router; both tables have the same shape. */
-export type ListName = 'whitelist' | 'blacklist';
+import type { ListName } from '../clients/commands-server.types.js';
 
 export type AccessListRow = typeof userWhitelists.$inferSelect;
 

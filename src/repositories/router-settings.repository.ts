@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
 import { routerSettings } from '../db/schema/index.js';
-import type { ListName } from './access-lists.repository.js';
+import type { ListName } from '../clients/commands-server.types.js';
 
 export type ActiveMode = 'none' | 'whitelist' | 'blacklist';
 

@@ -1,17 +1,15 @@
+import type { ListName } from '../clients/commands-server.types.js';
 import { NotFoundError } from '../errors.js';
 import type {
   AccessListRow,
   AccessListsRepository,
   EntryDetails,
-  ListName,
 } from '../repositories/access-lists.repository.js';
 import { parseDescription } from '../validation/description.js';
 import { parseDisplayName } from '../validation/display-name.js';
 import { parseIpv4 } from '../validation/router-input.js';
 import type { AuthContext, ClientInfo } from './auth.service.js';
 import type { RouterOperationRunner } from './router-operation.runner.js';
-
-export type { ListName } from '../repositories/access-lists.repository.js';
 
 /** One whitelist or blacklist entry as the API answers it. */
 export interface AccessListEntry {

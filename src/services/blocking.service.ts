@@ -2,7 +2,6 @@ import type {
   BlockedDeviceRow,
   BlockedDevicesRepository,
 } from '../repositories/blocked-devices.repository.js';
-import { blockedMacOf } from '../clients/commands-server.client.js';
 import { parseIpv4 } from '../validation/router-input.js';
 import type { AuthContext, ClientInfo } from './auth.service.js';
 import type { RouterOperationRunner } from './router-operation.runner.js';
@@ -63,8 +62,8 @@ export class BlockingService {
       params: { ip },
       serialize: true,
       call: (cs) => cs.block(ip),
-      persist: (tx, message) =>
-        this.deps.blocked.upsert(router.id, ip, blockedMacOf(message), auth.userId, tx),
+      persist: (tx, blocked) =>
+        this.deps.blocked.upsert(router.id, ip, blocked.mac, auth.userId, tx),
     });
     const row = persisted!;
     const other = row.inventoryMac !== null && row.mac !== null && row.mac !== row.inventoryMac;

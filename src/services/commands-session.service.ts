@@ -1,9 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
-import {
-  CommandsServerClient,
-  CommandsServerError,
-  type CommandsServerHttp,
-} from '../clients/commands-server.client.js';
+import { CommandsServerClient } from '../clients/commands-server.client.js';
+import { CommandsServerError } from '../clients/commands-server.errors.js';
+import type { CommandsServerHttp } from '../clients/commands-server.http.js';
 import type { Clock } from '../clock.js';
 import type { SessionsRepository } from '../repositories/sessions.repository.js';
 import { LoginRouterGate } from './login-router-gate.js';

@@ -1,4 +1,4 @@
-import type { ScannedDevice } from '../clients/commands-server.client.js';
+import type { ScannedDevice } from '../clients/commands-server.types.js';
 import type { Clock } from '../clock.js';
 import type { Database, Transaction } from '../db/client.js';
 import { NotFoundError, TooManyRequestsError } from '../errors.js';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import type { FastifyBaseLogger } from 'fastify';
-import type { CommandsServerHttp } from '../clients/commands-server.client.js';
+import type { CommandsServerHttp } from '../clients/commands-server.http.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { DbHandle } from '../db/client.js';

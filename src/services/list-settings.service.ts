@@ -1,5 +1,5 @@
 import { AppError } from '../errors.js';
-import type { ListName } from '../repositories/access-lists.repository.js';
+import type { ListName } from '../clients/commands-server.types.js';
 import type { RouterAccess } from '../repositories/routers.repository.js';
 import {
   RATE_COLUMNS,

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { CommandsServerClient } from '../clients/commands-server.client.js';
-import { CommandsServerError } from '../clients/commands-server.client.js';
+import { CommandsServerError } from '../clients/commands-server.errors.js';
 import type { Clock } from '../clock.js';
 import type { Database, Executor, Transaction } from '../db/client.js';
 import { AppError, ForbiddenError, NotFoundError } from '../errors.js';

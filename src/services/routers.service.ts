@@ -1,4 +1,4 @@
-import { CommandsServerError } from '../clients/commands-server.client.js';
+import { CommandsServerError } from '../clients/commands-server.errors.js';
 import type { Clock } from '../clock.js';
 import type { Database, Transaction } from '../db/client.js';
 import { AppError, ConflictError, NotFoundError } from '../errors.js';

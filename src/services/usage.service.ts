@@ -1,10 +1,8 @@
-import type { UsageEntry, UsagePeriod } from '../clients/commands-server.client.js';
+import type { UsageEntry, UsagePeriod } from '../clients/commands-server.types.js';
 import { normalizeMac } from '../validation/router-input.js';
 import type { AuthContext } from './auth.service.js';
 import type { CommandsSessionService } from './commands-session.service.js';
 import type { RouterOperationRunner } from './router-operation.runner.js';
-
-export type { UsagePeriod } from '../clients/commands-server.client.js';
 
 /**
  * One device's traffic. The Commands-Server labels its figures "MB" but divides

@@ -75,8 +75,8 @@ export class WifiService {
       params: { password: '[REDACTED]' },
       call: (cs) => cs.setWifiPassword(password),
     });
-    // The real server's sentences name the SSID only; never echo the password should one change.
-    return { message: result.split(password).join('[REDACTED]') };
+    // The client has replaced the password with [REDACTED] in the answer.
+    return { message: result };
   }
 
   /** `POST /api/wifi/enable`; idempotent upstream ("already enabled" is a success). */

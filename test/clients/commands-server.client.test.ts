@@ -3,15 +3,15 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CommandsServerClient } from '../../src/clients/commands-server.client.js';
+import { CommandsServerError } from '../../src/clients/commands-server.errors.js';
 import {
-  blockedMacOf,
-  CommandsServerClient,
-  CommandsServerError,
   CommandsServerHttp,
   type CommandsServerCallOutcome,
   type CommandsServerHttpOptions,
-} from '../../src/clients/commands-server.client.js';
-import { encodePathSegment } from '../../src/clients/commands-server.http.js';
+} from '../../src/clients/commands-server.http.js';
+import { encodePathSegment } from '../../src/clients/commands-server.paths.js';
+import type { ListName, UsagePeriod } from '../../src/clients/commands-server.types.js';
 import { AppError } from '../../src/errors.js';
 import {
   errorEnvelope,
@@ -81,17 +81,16 @@ afterEach(async () => {
   expect(stray).toEqual([]);
 });
 
-describe('blockedMacOf', () => {
-  it('reads the MAC the router says it blocked, lower-case with colons; null when absent', () => {
-    expect(blockedMacOf('Successfully blocked IP 192.168.1.10 (MAC: AA:bb:cc:dd:ee:0F)')).toBe(
-      'aa:bb:cc:dd:ee:0f',
-    );
-    expect(blockedMacOf('Successfully blocked IP 192.168.1.10 (MAC: aa-bb-cc-dd-ee-ff)')).toBe(
-      'aa:bb:cc:dd:ee:ff',
-    );
-    expect(blockedMacOf('Successfully blocked IP 192.168.1.10')).toBeNull();
-    expect(blockedMacOf('Successfully blocked IP 1.1.1.1 (MAC: not-a-mac)')).toBeNull();
-    expect(blockedMacOf('(MAC: aa:bb:cc:dd:ee)')).toBeNull();
+describe('block() reads the MAC the router says it blocked', () => {
+  it.each([
+    ['Successfully blocked IP 192.168.1.10 (MAC: AA:bb:cc:dd:ee:0F)', 'aa:bb:cc:dd:ee:0f'],
+    ['Successfully blocked IP 192.168.1.10 (MAC: aa-bb-cc-dd-ee-ff)', 'aa:bb:cc:dd:ee:ff'],
+    ['Successfully blocked IP 192.168.1.10', null],
+    ['Successfully blocked IP 1.1.1.1 (MAC: not-a-mac)', null],
+    ['(MAC: aa:bb:cc:dd:ee)', null],
+  ])('%s → %s (lower-case with colons; null when absent)', async (message, mac) => {
+    fake.on('POST /api/network/block', okEnvelope(message));
+    await expect(sut.block('192.168.1.10')).resolves.toEqual({ message, mac });
   });
 });
 
@@ -99,7 +98,10 @@ describe('CommandsServerClient request building', () => {
   it('puts both ids in the query and in the JSON body of a POST', async () => {
     fake.on('POST /api/network/block', okEnvelope('Successfully blocked IP 192.168.1.10'));
 
-    await expect(sut.block('192.168.1.10')).resolves.toBe('Successfully blocked IP 192.168.1.10');
+    await expect(sut.block('192.168.1.10')).resolves.toEqual({
+      message: 'Successfully blocked IP 192.168.1.10',
+      mac: null,
+    });
 
     const [req] = fake.requestsTo('POST /api/network/block');
     expect(req?.query).toEqual(IDS);
@@ -252,6 +254,15 @@ describe('CommandsServerClient request building', () => {
 
     expect(fake.requests[0]?.query).toEqual({ period: 'week', ...IDS });
     expect(fake.requests[1]?.path).toBe('/api/monitor/device/%2E%2E');
+  });
+
+  it('refuses a list name or period outside its union with a TypeError, before any request', () => {
+    expect(() => sut.getList('greylist' as ListName)).toThrow(TypeError);
+    expect(() => sut.setFullRate('toString' as ListName, 5)).toThrow(TypeError);
+    expect(() => sut.usage('year' as UsagePeriod)).toThrow(TypeError);
+    expect(() => sut.usage('toString' as UsagePeriod)).toThrow(TypeError);
+    expect(() => sut.deviceUsage('aa:bb:cc:dd:ee:ff', 'year' as UsagePeriod)).toThrow(TypeError);
+    expect(fake.requests).toHaveLength(0);
   });
 
   it('encodePathSegment always yields one segment that decodes back', () => {
@@ -645,6 +656,13 @@ describe('CommandsServerClient secrets, logs and metrics', () => {
     expect(fake.requests[0]?.body).toEqual({ password: PASSWORD, ...IDS });
   });
 
+  it('replaces the Wi-Fi password with [REDACTED] in a success sentence that echoes it', async () => {
+    fake.on('POST /api/wifi/password', okEnvelope(`WiFi password changed to ${PASSWORD}.`));
+    await expect(sut.setWifiPassword(PASSWORD)).resolves.toBe(
+      'WiFi password changed to [REDACTED].',
+    );
+  });
+
   it('logs only method, path, operation, status and duration at debug level', async () => {
     fake.on('POST /api/wifi/password', okEnvelope('WiFi password changed successfully.'));
     await sut.setWifiPassword(PASSWORD);
@@ -708,5 +726,7 @@ describe('CommandsServerClient secrets, logs and metrics', () => {
   it('refuses a base URL that is not http(s)', () => {
     expect(() => makeHttp({ baseUrl: 'ftp://127.0.0.1:21' })).toThrow(TypeError);
     expect(() => makeHttp({ timeoutMs: 0 })).toThrow(RangeError);
+    expect(() => makeHttp({ connections: 0 })).toThrow(RangeError);
+    expect(() => makeHttp({ connections: 1.5 })).toThrow(RangeError);
   });
 });

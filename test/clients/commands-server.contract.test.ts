@@ -1,11 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CommandsServerClient } from '../../src/clients/commands-server.client.js';
+import { CommandsServerError } from '../../src/clients/commands-server.errors.js';
 import {
-  blockedMacOf,
-  CommandsServerClient,
-  CommandsServerError,
   CommandsServerHttp,
   type CommandsServerCallOutcome,
-} from '../../src/clients/commands-server.client.js';
+} from '../../src/clients/commands-server.http.js';
 import { startSimulator } from '../../src/simulator/index.js';
 
 /**
@@ -137,9 +136,9 @@ describe('success shapes against the simulator', () => {
     if (device === undefined) {
       throw new Error('simulator generated no device');
     }
-    const message = await sut.block(device.ip);
+    const { message, mac } = await sut.block(device.ip);
     expect(message).toMatch(/^Successfully blocked IP /);
-    expect(blockedMacOf(message)).toBe(device.mac);
+    expect(mac).toBe(device.mac);
     const blocked = await sut.blocked();
     expect(blocked).toContainEqual({ mac: device.mac, ip: device.ip });
     expect(blocked).toEqual(sim.routerState(ROUTER).blocked);

@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger, FastifyInstance, InjectOptions } from 'fastify';
 import { buildApp } from '../../src/app.js';
-import { CommandsServerHttp } from '../../src/clients/commands-server.client.js';
+import { CommandsServerHttp } from '../../src/clients/commands-server.http.js';
 import type { Clock } from '../../src/clock.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { Metrics } from '../../src/metrics.js';

@@ -9,7 +9,8 @@ import type {
 import { Type } from 'typebox';
 import { Envelope, ok } from '../../http/envelope.js';
 import { requireAuth } from '../../plugins/auth.plugin.js';
-import type { AccessListsService, ListName } from '../../services/access-lists.service.js';
+import type { ListName } from '../../clients/commands-server.types.js';
+import type { AccessListsService } from '../../services/access-lists.service.js';
 import type { ListSettingsService } from '../../services/list-settings.service.js';
 import { authed, clientInfo, errorResponses as errors, security } from '../common.js';
 import {
