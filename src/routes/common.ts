@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import type { FastifyRequest } from 'fastify';
+import { Type, type TSchema } from 'typebox';
 import type { ClientInfo } from '../services/auth.service.js';
 
 /** OpenAPI security requirement of authenticated routes: bearer token or session cookie. */
@@ -9,6 +10,16 @@ export const security: Record<string, string[]>[] = [{ bearerAuth: [] }, { cooki
 export function errorResponses(...statuses: number[]): Record<number, { $ref: string }> {
   return Object.fromEntries(statuses.map((s) => [s, { $ref: 'ErrorEnvelope#' }]));
 }
+
+/**
+ * The statuses a call to the router can add to a route's own: the router
+ * applied a change we could not save (500 PERSISTENCE_FAILED), refused or
+ * answered nonsense (502), could not be reached (503), or took too long (504).
+ */
+export const ROUTER_CALL_ERRORS = [500, 502, 503, 504] as const;
+
+/** A schema that also admits null. */
+export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
 /** Route config of routes that need an authenticated caller. */
 export const authed = { auth: true } as const;

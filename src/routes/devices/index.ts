@@ -5,7 +5,13 @@ import { Envelope, ok } from '../../http/envelope.js';
 import { requireAuth } from '../../plugins/auth.plugin.js';
 import type { BlockingService } from '../../services/blocking.service.js';
 import type { DevicesService } from '../../services/devices.service.js';
-import { authed, clientInfo, errorResponses as errors, security } from '../common.js';
+import {
+  authed,
+  clientInfo,
+  errorResponses as errors,
+  security,
+  ROUTER_CALL_ERRORS,
+} from '../common.js';
 import { RouterParamsSchema } from '../routers/schemas.js';
 import {
   BlockResultSchema,
@@ -25,8 +31,6 @@ export interface DeviceRoutesOptions {
 
 // A router operation can also fail after the router changed (500 PERSISTENCE_FAILED)
 // or at the Commands-Server (502 command failed or bad answer, 503 unreachable, 504 timeout).
-const ROUTER_OPERATION_ERRORS = [400, 401, 403, 404, 500, 502, 503, 504] as const;
-
 /** /api/v1/routers/{routerId}: scan, device inventory and blocking (SPEC §5). */
 export default async function deviceRoutes(fastify: FastifyInstance, options: DeviceRoutesOptions) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -43,7 +47,10 @@ export default async function deviceRoutes(fastify: FastifyInstance, options: De
           'Answers the devices found, each with `new` when first seen. At most one scan per router every SCAN_MIN_INTERVAL_SECONDS (429 RATE_LIMITED with Retry-After).',
         security,
         params: RouterParamsSchema,
-        response: { 200: Envelope(ScanResultSchema), ...errors(...ROUTER_OPERATION_ERRORS, 429) },
+        response: {
+          200: Envelope(ScanResultSchema),
+          ...errors(400, 401, 403, 404, 429, ...ROUTER_CALL_ERRORS),
+        },
       },
     },
     async (request, reply) => {
@@ -107,7 +114,10 @@ export default async function deviceRoutes(fastify: FastifyInstance, options: De
         security,
         params: RouterParamsSchema,
         body: IpBodySchema,
-        response: { 200: Envelope(BlockResultSchema), ...errors(...ROUTER_OPERATION_ERRORS) },
+        response: {
+          200: Envelope(BlockResultSchema),
+          ...errors(400, 401, 403, 404, ...ROUTER_CALL_ERRORS),
+        },
       },
     },
     async (request, reply) => {
@@ -133,7 +143,10 @@ export default async function deviceRoutes(fastify: FastifyInstance, options: De
         security,
         params: RouterParamsSchema,
         body: IpBodySchema,
-        response: { 200: Envelope(UnblockResultSchema), ...errors(...ROUTER_OPERATION_ERRORS) },
+        response: {
+          200: Envelope(UnblockResultSchema),
+          ...errors(400, 401, 403, 404, ...ROUTER_CALL_ERRORS),
+        },
       },
     },
     async (request, reply) => {

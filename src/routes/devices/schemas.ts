@@ -1,9 +1,8 @@
-import { Type, type Static, type TSchema } from 'typebox';
+import { Nullable } from '../common.js';
+import { Type, type Static } from 'typebox';
 import { RouterIdSchema } from '../routers/schemas.js';
 
 const Timestamp = Type.String({ format: 'date-time' });
-const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
-
 export const DeviceParamsSchema = Type.Object({
   routerId: RouterIdSchema,
   deviceId: Type.String({ format: 'uuid' }),

@@ -12,7 +12,13 @@ import { requireAuth } from '../../plugins/auth.plugin.js';
 import type { ListName } from '../../clients/commands-server.types.js';
 import type { AccessListsService } from '../../services/access-lists.service.js';
 import type { ListSettingsService } from '../../services/list-settings.service.js';
-import { authed, clientInfo, errorResponses as errors, security } from '../common.js';
+import {
+  authed,
+  clientInfo,
+  errorResponses as errors,
+  security,
+  ROUTER_CALL_ERRORS,
+} from '../common.js';
 import {
   AddEntryBodySchema,
   DriftSchema,
@@ -41,8 +47,6 @@ type App = FastifyInstance<
   TypeBoxTypeProvider
 >;
 
-/** Statuses of a route that calls the Commands-Server (SPEC §6), besides its own. */
-const ROUTER_CALL = [500, 502, 503, 504] as const;
 const tags = ['lists'];
 
 /**
@@ -92,7 +96,7 @@ function entryRoutes(app: App, lists: AccessListsService, list: ListName) {
         response: {
           200: Envelope(EntrySchema),
           201: Envelope(EntrySchema),
-          ...errors(400, 401, 403, 404, 413, 415, ...ROUTER_CALL),
+          ...errors(400, 401, 403, 404, 413, 415, ...ROUTER_CALL_ERRORS),
         },
       },
     },
@@ -137,7 +141,10 @@ function entryRoutes(app: App, lists: AccessListsService, list: ListName) {
         summary: `Remove an address from the ${list} on the router and in the database (any member)`,
         security,
         params: EntryParamsSchema,
-        response: { 200: Envelope(RemovedSchema), ...errors(400, 401, 403, 404, ...ROUTER_CALL) },
+        response: {
+          200: Envelope(RemovedSchema),
+          ...errors(400, 401, 403, 404, ...ROUTER_CALL_ERRORS),
+        },
       },
     },
     async (request, reply) => {
@@ -157,7 +164,7 @@ function entryRoutes(app: App, lists: AccessListsService, list: ListName) {
         summary: `Compare the router's ${list} with the database (any member)`,
         security,
         params: ListParamsSchema,
-        response: { 200: Envelope(DriftSchema), ...errors(400, 401, 404, ...ROUTER_CALL) },
+        response: { 200: Envelope(DriftSchema), ...errors(400, 401, 404, ...ROUTER_CALL_ERRORS) },
       },
     },
     async (request, reply) => {
@@ -200,7 +207,10 @@ function settingsRoutes(app: App, settings: ListSettingsService, list: ListName)
         security,
         params: ListParamsSchema,
         body: ModeBodySchema,
-        response: { 200: Envelope(ModeSchema), ...errors(400, 401, 403, 404, ...ROUTER_CALL) },
+        response: {
+          200: Envelope(ModeSchema),
+          ...errors(400, 401, 403, 404, ...ROUTER_CALL_ERRORS),
+        },
       },
     },
     async (request, reply) => {
@@ -247,7 +257,10 @@ function settingsRoutes(app: App, settings: ListSettingsService, list: ListName)
         security,
         params: ListParamsSchema,
         body: RatesBodySchema,
-        response: { 200: Envelope(RatesSchema), ...errors(400, 401, 403, 404, ...ROUTER_CALL) },
+        response: {
+          200: Envelope(RatesSchema),
+          ...errors(400, 401, 403, 404, ...ROUTER_CALL_ERRORS),
+        },
       },
     },
     async (request, reply) => {

@@ -1,4 +1,5 @@
-import { Type, type Static, type TSchema } from 'typebox';
+import { Nullable } from '../common.js';
+import { Type, type Static } from 'typebox';
 import { ROUTER_ID_PATTERN } from '../../validation/router-input.js';
 
 /** The two lists; each gets its own static paths so none collides with /devices, /blocked… */
@@ -52,8 +53,6 @@ export const RatesBodySchema = Type.Object(
   { additionalProperties: false, minProperties: 1, description: 'at least one of the two' },
 );
 export type RatesBody = Static<typeof RatesBodySchema>;
-
-const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
 export const EntrySchema = Type.Object({
   ip: Type.String(),

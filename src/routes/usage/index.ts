@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { Envelope, ok } from '../../http/envelope.js';
 import { requireAuth } from '../../plugins/auth.plugin.js';
 import type { UsageService } from '../../services/usage.service.js';
-import { authed, errorResponses as errors, security } from '../common.js';
+import { authed, errorResponses as errors, security, ROUTER_CALL_ERRORS } from '../common.js';
 import {
   DeviceUsageParamsSchema,
   DeviceUsageSchema,
@@ -16,8 +16,6 @@ export interface UsageRoutesOptions {
   usage: UsageService;
 }
 
-/** Statuses of a route that calls the Commands-Server (SPEC §6), besides its own. */
-const ROUTER_CALL = [500, 502, 503, 504] as const;
 const tags = ['usage'];
 
 /** /api/v1/routers/:routerId/usage: per-device traffic from the router, in MiB (SPEC §5). */
@@ -35,7 +33,10 @@ export default async function usageRoutes(fastify: FastifyInstance, options: Usa
         security,
         params: UsageParamsSchema,
         querystring: UsageQuerySchema,
-        response: { 200: Envelope(RouterUsageSchema), ...errors(400, 401, 404, ...ROUTER_CALL) },
+        response: {
+          200: Envelope(RouterUsageSchema),
+          ...errors(400, 401, 404, ...ROUTER_CALL_ERRORS),
+        },
       },
     },
     async (request, reply) => {
@@ -56,7 +57,10 @@ export default async function usageRoutes(fastify: FastifyInstance, options: Usa
         security,
         params: DeviceUsageParamsSchema,
         querystring: UsageQuerySchema,
-        response: { 200: Envelope(DeviceUsageSchema), ...errors(400, 401, 404, ...ROUTER_CALL) },
+        response: {
+          200: Envelope(DeviceUsageSchema),
+          ...errors(400, 401, 404, ...ROUTER_CALL_ERRORS),
+        },
       },
     },
     async (request, reply) => {

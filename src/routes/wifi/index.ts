@@ -3,7 +3,13 @@ import type { FastifyInstance } from 'fastify';
 import { Envelope, ok } from '../../http/envelope.js';
 import { requireAuth } from '../../plugins/auth.plugin.js';
 import type { WifiService } from '../../services/wifi.service.js';
-import { authed, clientInfo, errorResponses as errors, security } from '../common.js';
+import {
+  authed,
+  clientInfo,
+  errorResponses as errors,
+  security,
+  ROUTER_CALL_ERRORS,
+} from '../common.js';
 import {
   PasswordBodySchema,
   SsidBodySchema,
@@ -16,8 +22,6 @@ export interface WifiRoutesOptions {
   wifi: WifiService;
 }
 
-/** Statuses of a route that calls the Commands-Server (SPEC §6), besides its own. */
-const ROUTER_CALL = [500, 502, 503, 504] as const;
 const tags = ['wifi'];
 
 /** /api/v1/routers/:routerId/wifi: Wi-Fi of radio 0; nothing is stored (SPEC §5). */
@@ -34,7 +38,10 @@ export default async function wifiRoutes(fastify: FastifyInstance, options: Wifi
         summary: 'Wi-Fi status from the router (any member)',
         security,
         params: WifiParamsSchema,
-        response: { 200: Envelope(WifiStatusSchema), ...errors(400, 401, 404, ...ROUTER_CALL) },
+        response: {
+          200: Envelope(WifiStatusSchema),
+          ...errors(400, 401, 404, ...ROUTER_CALL_ERRORS),
+        },
       },
     },
     async (request, reply) =>
@@ -53,7 +60,7 @@ export default async function wifiRoutes(fastify: FastifyInstance, options: Wifi
         body: SsidBodySchema,
         response: {
           200: Envelope(WifiChangeSchema),
-          ...errors(400, 401, 403, 404, 413, 415, ...ROUTER_CALL),
+          ...errors(400, 401, 403, 404, 413, 415, ...ROUTER_CALL_ERRORS),
         },
       },
     },
@@ -77,7 +84,7 @@ export default async function wifiRoutes(fastify: FastifyInstance, options: Wifi
         body: PasswordBodySchema,
         response: {
           200: Envelope(WifiChangeSchema),
-          ...errors(400, 401, 403, 404, 413, 415, ...ROUTER_CALL),
+          ...errors(400, 401, 403, 404, 413, 415, ...ROUTER_CALL_ERRORS),
         },
       },
     },
@@ -105,7 +112,7 @@ export default async function wifiRoutes(fastify: FastifyInstance, options: Wifi
         params: WifiParamsSchema,
         response: {
           200: Envelope(WifiChangeSchema),
-          ...errors(400, 401, 403, 404, ...ROUTER_CALL),
+          ...errors(400, 401, 403, 404, ...ROUTER_CALL_ERRORS),
         },
       },
     },
