@@ -55,6 +55,17 @@ export interface SessionPolicy {
   absoluteLifetimeMs: number;
 }
 
+/** What AuthService.audit records: who, which step, how it ended, from where. */
+interface AuthAuditEvent {
+  userId: string | null;
+  sessionId?: string | null;
+  operation: string;
+  outcome: 'succeeded' | 'failed';
+  client: ClientInfo;
+  errorCode?: string;
+  params?: Record<string, unknown>;
+}
+
 /** Finds the router to start a Commands-Server session with right after login. */
 export type FirstRouterLookup = (userId: string) => Promise<string | null>;
 
@@ -106,7 +117,10 @@ export class AuthService {
     // with an error must not leave an account behind that the retry then calls taken.
     const user = await this.deps.sessions.transaction(async (tx) => {
       const created = await this.deps.users.create(email, passwordHash, tx);
-      await this.audit(created.id, null, 'auth.register', 'succeeded', client, null, null, tx);
+      await this.audit(
+        { userId: created.id, operation: 'auth.register', outcome: 'succeeded', client },
+        tx,
+      );
       return created;
     });
     return publicUser(user);
@@ -134,14 +148,13 @@ export class AuthService {
         : (await this.deps.passwords.verifyDummy(password), false),
     );
     if (!user || !valid || !user.isActive) {
-      await this.audit(
-        user?.id ?? null,
-        null,
-        'auth.login',
-        'failed',
+      await this.audit({
+        userId: user?.id ?? null,
+        operation: 'auth.login',
+        outcome: 'failed',
         client,
-        'INVALID_CREDENTIALS',
-      );
+        errorCode: 'INVALID_CREDENTIALS',
+      });
       throw new UnauthorizedError('INVALID_CREDENTIALS', 'Email or password is incorrect');
     }
     await attempt.succeeded();
@@ -160,7 +173,16 @@ export class AuthService {
         },
         tx,
       );
-      await this.audit(user.id, created.id, 'auth.login', 'succeeded', client, null, null, tx);
+      await this.audit(
+        {
+          userId: user.id,
+          sessionId: created.id,
+          operation: 'auth.login',
+          outcome: 'succeeded',
+          client,
+        },
+        tx,
+      );
       return created;
     });
     this.startCommandsSessionSoon(user.id, session.id);
@@ -313,14 +335,14 @@ export class AuthService {
         )
       : false;
     if (!user || !valid) {
-      await this.audit(
-        auth.userId,
-        auth.sessionId,
-        'auth.password_change',
-        'failed',
+      await this.audit({
+        userId: auth.userId,
+        sessionId: auth.sessionId,
+        operation: 'auth.password_change',
+        outcome: 'failed',
         client,
-        'INVALID_CREDENTIALS',
-      );
+        errorCode: 'INVALID_CREDENTIALS',
+      });
       throw new UnauthorizedError('INVALID_CREDENTIALS', 'The current password is incorrect');
     }
     await attempt.succeeded();
@@ -333,13 +355,13 @@ export class AuthService {
     const revoked = await this.deps.sessions.transaction(async (tx) => {
       await this.deps.users.changePassword(user.id, passwordHash, now, tx);
       await this.audit(
-        auth.userId,
-        auth.sessionId,
-        'auth.password_change',
-        'succeeded',
-        client,
-        null,
-        null,
+        {
+          userId: auth.userId,
+          sessionId: auth.sessionId,
+          operation: 'auth.password_change',
+          outcome: 'succeeded',
+          client,
+        },
         tx,
       );
       return this.revokeIn(
@@ -383,13 +405,14 @@ export class AuthService {
     );
     for (const s of revoked) {
       await this.audit(
-        auth.userId,
-        auth.sessionId,
-        `auth.${reason === 'logout' ? 'logout' : 'session_revoke'}`,
-        'succeeded',
-        client,
-        null,
-        { revokedSessionId: s.id, reason },
+        {
+          userId: auth.userId,
+          sessionId: auth.sessionId,
+          operation: `auth.${reason === 'logout' ? 'logout' : 'session_revoke'}`,
+          outcome: 'succeeded',
+          client,
+          params: { revokedSessionId: s.id, reason },
+        },
         tx,
       );
     }
@@ -408,26 +431,18 @@ export class AuthService {
     }
   }
 
-  private async audit(
-    userId: string | null,
-    sessionId: string | null,
-    operation: string,
-    outcome: 'succeeded' | 'failed',
-    client: ClientInfo,
-    errorCode: string | null = null,
-    params: Record<string, unknown> | null = null,
-    executor?: Executor,
-  ): Promise<void> {
+  /** One audit event of an authentication step; in `executor`'s transaction when given. */
+  private async audit(event: AuthAuditEvent, executor?: Executor): Promise<void> {
     await this.deps.audit.insert(
       {
-        userId,
-        sessionId,
-        operation,
-        outcome,
-        errorCode,
-        params,
-        requestId: client.requestId,
-        ip: client.ip,
+        userId: event.userId,
+        sessionId: event.sessionId ?? null,
+        operation: event.operation,
+        outcome: event.outcome,
+        errorCode: event.errorCode ?? null,
+        params: event.params ?? null,
+        requestId: event.client.requestId,
+        ip: event.client.ip,
       },
       executor,
     );
