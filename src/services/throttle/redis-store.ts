@@ -1,4 +1,6 @@
-import { Redis } from 'ioredis';
+import { createRequire } from 'node:module';
+import type * as IORedis from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { ThrottleRule, ThrottleStore } from './store.js';
 
 /**
@@ -67,7 +69,9 @@ export class RedisThrottleStore implements ThrottleStore {
     url: string,
     private readonly prefix = 'netpilot:throttle:',
   ) {
-    const redis = new Redis(url, {
+    // Loaded here, not imported at the top: a server without REDIS_URL never loads ioredis.
+    const { Redis: RedisClient } = createRequire(import.meta.url)('ioredis') as typeof IORedis;
+    const redis = new RedisClient(url, {
       lazyConnect: false,
       maxRetriesPerRequest: 2,
       enableOfflineQueue: true,
