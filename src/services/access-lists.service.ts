@@ -9,6 +9,7 @@ import { parseDescription } from '../validation/description.js';
 import { parseDisplayName } from '../validation/display-name.js';
 import { parseIpv4 } from '../validation/router-input.js';
 import type { AuthContext, ClientInfo } from './auth.service.js';
+import type { RouterAccessPolicy } from './router-access.js';
 import type { RouterOperationRunner } from './router-operation.runner.js';
 
 /** One whitelist or blacklist entry as the API answers it. */
@@ -74,6 +75,7 @@ function toEntry(row: AccessListRow): AccessListEntry {
 export class AccessListsService {
   constructor(
     private readonly deps: {
+      access: RouterAccessPolicy;
       runner: RouterOperationRunner;
       lists: AccessListsRepository;
     },
@@ -81,7 +83,7 @@ export class AccessListsService {
 
   /** The list's entries, from the database. */
   async listEntries(auth: AuthContext, routerId: string, list: ListName) {
-    const router = await this.deps.runner.access(auth, routerId);
+    const router = await this.deps.access.check(auth, routerId);
     const rows = await this.deps.lists.list(router.id, list);
     return rows.map(toEntry);
   }
@@ -98,10 +100,10 @@ export class AccessListsService {
     list: ListName,
     input: NewEntryInput,
   ): Promise<{ entry: AccessListEntry; created: boolean }> {
-    const router = await this.deps.runner.access(auth, routerId);
+    const router = await this.deps.access.check(auth, routerId);
     const ip = parseIpv4(input.ip, 'body.ip');
     const details = parseDetails(input);
-    const { persisted } = await this.deps.runner.execute({
+    const { row, created } = await this.deps.runner.execute({
       auth,
       client,
       router,
@@ -122,7 +124,7 @@ export class AccessListsService {
           list,
         ),
     });
-    return { entry: toEntry(persisted!.row), created: persisted!.created };
+    return { entry: toEntry(row), created };
   }
 
   /** Renames or re-describes an entry; database only. */
@@ -133,7 +135,7 @@ export class AccessListsService {
     rawIp: string,
     details: EntryDetails,
   ): Promise<AccessListEntry> {
-    const router = await this.deps.runner.access(auth, routerId);
+    const router = await this.deps.access.check(auth, routerId);
     const ip = parseIpv4(rawIp, 'params.ip');
     const row = await this.deps.lists.updateDetails(router.id, list, ip, parseDetails(details));
     if (!row) {
@@ -154,9 +156,9 @@ export class AccessListsService {
     list: ListName,
     rawIp: string,
   ): Promise<{ ip: string; removedFromDatabase: boolean }> {
-    const router = await this.deps.runner.access(auth, routerId);
+    const router = await this.deps.access.check(auth, routerId);
     const ip = parseIpv4(rawIp, 'params.ip');
-    const { persisted } = await this.deps.runner.execute({
+    const removedFromDatabase = await this.deps.runner.execute({
       auth,
       client,
       router,
@@ -166,7 +168,7 @@ export class AccessListsService {
       call: (cs) => cs.removeFromList(list, ip),
       persist: (tx) => this.deps.lists.remove(tx, router.id, list, ip),
     });
-    return { ip, removedFromDatabase: persisted ?? false };
+    return { ip, removedFromDatabase };
   }
 
   /**
@@ -180,26 +182,29 @@ export class AccessListsService {
     routerId: string,
     list: ListName,
   ): Promise<ListDrift> {
-    const router = await this.deps.runner.access(auth, routerId);
-    let inDatabase: string[] = [];
-    const { result: onRouter } = await this.deps.runner.execute({
+    const router = await this.deps.access.check(auth, routerId);
+    return this.deps.runner.execute({
       auth,
       client,
       router,
       operation: `${list}.drift`,
       serialize: true,
-      precheck: async (tx) => {
-        inDatabase = await this.deps.lists.ips(router.id, list, tx);
-        return null;
-      },
+      changesRouter: false,
       call: (cs) => cs.getList(list),
+      // Read under the router's lock too, so an add between the two reads cannot show up as drift.
+      persist: async (tx, onRouter) =>
+        compareLists(list, await this.deps.lists.ips(router.id, list, tx), onRouter),
     });
-    const db = new Set(inDatabase);
-    const routerSet = new Set(onRouter);
-    return {
-      list,
-      onlyInDatabase: [...db].filter((ip) => !routerSet.has(ip)).sort(),
-      onlyOnRouter: [...routerSet].filter((ip) => !db.has(ip)).sort(),
-    };
   }
+}
+
+/** The addresses only in the database and only on the router, sorted. */
+function compareLists(list: ListName, inDatabase: string[], onRouter: string[]): ListDrift {
+  const db = new Set(inDatabase);
+  const routerSet = new Set(onRouter);
+  return {
+    list,
+    onlyInDatabase: [...db].filter((ip) => !routerSet.has(ip)).sort(),
+    onlyOnRouter: [...routerSet].filter((ip) => !db.has(ip)).sort(),
+  };
 }

@@ -1,7 +1,7 @@
 import { ValidationError } from '../errors.js';
 import type { AuditRepository } from '../repositories/audit.repository.js';
 import type { AuthContext } from './auth.service.js';
-import type { RouterOperationRunner } from './router-operation.runner.js';
+import type { RouterAccessPolicy } from './router-access.js';
 
 export const ACTIVITY_DEFAULT_LIMIT = 50;
 export const ACTIVITY_MAX_LIMIT = 100;
@@ -46,7 +46,7 @@ function decodeCursor(cursor: string): string {
 
 /** A router's audit trail for its members (SPEC §5, GET /routers/{id}/activity). */
 export class ActivityService {
-  constructor(private readonly deps: { audit: AuditRepository; runner: RouterOperationRunner }) {}
+  constructor(private readonly deps: { audit: AuditRepository; access: RouterAccessPolicy }) {}
 
   /** The router's events, newest first, `limit` at a time, older than the `before` cursor. */
   async list(
@@ -54,7 +54,7 @@ export class ActivityService {
     routerId: string,
     page: { limit?: number; before?: string },
   ): Promise<ActivityPage> {
-    const router = await this.deps.runner.access(auth, routerId);
+    const router = await this.deps.access.check(auth, routerId);
     const limit = Math.min(Math.max(page.limit ?? ACTIVITY_DEFAULT_LIMIT, 1), ACTIVITY_MAX_LIMIT);
     const beforeId = page.before === undefined ? null : decodeCursor(page.before);
     // One row more than asked tells whether another page exists.

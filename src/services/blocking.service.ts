@@ -4,6 +4,7 @@ import type {
 } from '../repositories/blocked-devices.repository.js';
 import { parseIpv4 } from '../validation/router-input.js';
 import type { AuthContext, ClientInfo } from './auth.service.js';
+import type { RouterAccessPolicy } from './router-access.js';
 import type { RouterOperationRunner } from './router-operation.runner.js';
 
 /** A blocked device as the API shows it. */
@@ -36,7 +37,11 @@ function toView(row: BlockedDeviceRow): BlockedDeviceView {
  */
 export class BlockingService {
   constructor(
-    private readonly deps: { runner: RouterOperationRunner; blocked: BlockedDevicesRepository },
+    private readonly deps: {
+      access: RouterAccessPolicy;
+      runner: RouterOperationRunner;
+      blocked: BlockedDevicesRepository;
+    },
   ) {}
 
   /**
@@ -52,9 +57,9 @@ export class BlockingService {
     routerId: string,
     ipInput: string,
   ): Promise<BlockResultView> {
-    const router = await this.deps.runner.access(auth, routerId);
+    const router = await this.deps.access.check(auth, routerId);
     const ip = parseIpv4(ipInput, 'body.ip');
-    const { persisted } = await this.deps.runner.execute({
+    const row = await this.deps.runner.execute({
       auth,
       client,
       router,
@@ -65,7 +70,6 @@ export class BlockingService {
       persist: (tx, blocked) =>
         this.deps.blocked.upsert(router.id, ip, blocked.mac, auth.userId, tx),
     });
-    const row = persisted!;
     const other = row.inventoryMac !== null && row.mac !== null && row.mac !== row.inventoryMac;
     return {
       ...toView(row),
@@ -91,9 +95,9 @@ export class BlockingService {
     routerId: string,
     ipInput: string,
   ): Promise<{ ip: string; removed: boolean }> {
-    const router = await this.deps.runner.access(auth, routerId);
+    const router = await this.deps.access.check(auth, routerId);
     const ip = parseIpv4(ipInput, 'body.ip');
-    const { persisted } = await this.deps.runner.execute({
+    const removed = await this.deps.runner.execute({
       auth,
       client,
       router,
@@ -103,12 +107,12 @@ export class BlockingService {
       call: (cs) => cs.unblock(ip),
       persist: (tx) => this.deps.blocked.delete(router.id, ip, tx),
     });
-    return { ip, removed: persisted ?? false };
+    return { ip, removed };
   }
 
   /** The router's blocked devices, from the database. */
   async list(auth: AuthContext, routerId: string): Promise<BlockedDeviceView[]> {
-    const router = await this.deps.runner.access(auth, routerId);
+    const router = await this.deps.access.check(auth, routerId);
     const rows = await this.deps.blocked.list(router.id);
     return rows.map(toView);
   }

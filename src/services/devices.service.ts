@@ -2,7 +2,6 @@ import type { ScannedDevice } from '../clients/commands-server.types.js';
 import type { Clock } from '../clock.js';
 import type { Database, Transaction } from '../db/client.js';
 import { NotFoundError, TooManyRequestsError } from '../errors.js';
-import type { AuditRepository } from '../repositories/audit.repository.js';
 import type {
   DevicesRepository,
   InventoryDevice,
@@ -13,7 +12,8 @@ import type { RouterAccess, RoutersRepository } from '../repositories/routers.re
 import { parseDisplayName } from '../validation/display-name.js';
 import { normalizeMac, parseIpv4 } from '../validation/router-input.js';
 import type { AuthContext, ClientInfo } from './auth.service.js';
-import { recordRouterEvent } from './router-audit.js';
+import type { RouterAudit } from './router-audit.js';
+import type { RouterAccessPolicy } from './router-access.js';
 import type { RouterOperationRunner } from './router-operation.runner.js';
 
 /** The columns of a device that every answer carries, times as ISO 8601. */
@@ -90,10 +90,11 @@ function byAddress(a: { ip: string | null; mac: string }, b: { ip: string | null
 
 export interface DevicesServiceDeps {
   db: Database;
+  access: RouterAccessPolicy;
   runner: RouterOperationRunner;
+  routerAudit: RouterAudit;
   routers: RoutersRepository;
   devices: DevicesRepository;
-  audit: AuditRepository;
   clock: Clock;
   /** Shortest time between two scans of one router; 0 disables the limit. */
   scanMinIntervalMs: number;
@@ -113,9 +114,9 @@ export class DevicesService {
    * router.
    */
   async scan(auth: AuthContext, client: ClientInfo, routerId: string): Promise<ScanResult> {
-    const router = await this.deps.runner.access(auth, routerId);
+    const router = await this.deps.access.check(auth, routerId);
     await this.claimScanSlot(router);
-    const { persisted } = await this.deps.runner.execute({
+    return this.deps.runner.execute({
       auth,
       client,
       router,
@@ -123,7 +124,6 @@ export class DevicesService {
       call: (cs) => cs.scan(),
       persist: (tx, scanned) => this.persistScan(tx, router.id, scanned),
     });
-    return persisted!;
   }
 
   private async claimScanSlot(router: RouterAccess): Promise<void> {
@@ -158,7 +158,7 @@ export class DevicesService {
 
   /** The router's devices with online, blocked, whitelisted and blacklisted flags. */
   async list(auth: AuthContext, routerId: string): Promise<DeviceView[]> {
-    const router = await this.deps.runner.access(auth, routerId);
+    const router = await this.deps.access.check(auth, routerId);
     return this.deps.devices.listWithState(router.id);
   }
 
@@ -173,13 +173,13 @@ export class DevicesService {
     deviceId: string,
     nameInput: string | null,
   ): Promise<DeviceView> {
-    const router = await this.deps.runner.access(auth, routerId);
+    const router = await this.deps.access.check(auth, routerId);
     const name = nameInput === null ? null : parseDisplayName(nameInput, 'body.name');
     await this.deps.db.transaction(async (tx) => {
       if (!(await this.deps.devices.rename(router.id, deviceId, name, tx))) {
         throw new NotFoundError('DEVICE_NOT_FOUND', 'No such device on this router');
       }
-      await recordRouterEvent(this.deps.audit, tx, {
+      await this.deps.routerAudit.record(tx, {
         auth,
         client,
         routerUuid: router.id,

@@ -29,6 +29,8 @@ import { InvitationsService } from './invitations.service.js';
 import { ListSettingsService } from './list-settings.service.js';
 import { PasswordService } from './password.service.js';
 import { RouterMembersService } from './router-members.service.js';
+import { RouterAccessPolicy } from './router-access.js';
+import { RouterAudit } from './router-audit.js';
 import { RouterOperationRunner } from './router-operation.runner.js';
 import { RoutersService } from './routers.service.js';
 import { SessionSweeper } from './session-sweeper.js';
@@ -90,39 +92,42 @@ export function createServices(deps: ServiceDeps) {
       absoluteLifetimeMs: config.sessions.absoluteLifetimeMs,
     },
   });
-  const runner = new RouterOperationRunner({ db: db.db, routers, audit, commandsSessions, clock });
+  const access = new RouterAccessPolicy(routers);
+  const routerAudit = new RouterAudit({ audit, clock, log: log.child({ component: 'audit' }) });
+  const runner = new RouterOperationRunner({ db: db.db, audit: routerAudit, commandsSessions });
   const devices = new DevicesRepository(db.db);
   const blockedDevices = new BlockedDevicesRepository(db.db);
   const routerAdmin = {
-    routers: new RoutersService({ db: db.db, routers, audit, runner, commandsSessions, clock }),
-    members: new RouterMembersService({ db: db.db, routers, audit, runner }),
+    routers: new RoutersService({ db: db.db, routers, access, runner, routerAudit }),
+    members: new RouterMembersService({ db: db.db, routers, access, routerAudit }),
     invitations: new InvitationsService({
       db: db.db,
       invitations: new InvitationsRepository(db.db),
       routers,
-      audit,
-      runner,
+      access,
+      routerAudit,
       clock,
       ttlMs: config.invitationTtlMs,
     }),
-    activity: new ActivityService({ audit, runner }),
+    activity: new ActivityService({ audit, access }),
     devices: new DevicesService({
       db: db.db,
+      access,
       runner,
+      routerAudit,
       routers,
       devices,
-      audit,
       clock,
       scanMinIntervalMs: config.scanMinIntervalMs,
     }),
-    blocking: new BlockingService({ runner, blocked: blockedDevices }),
+    blocking: new BlockingService({ access, runner, blocked: blockedDevices }),
   };
   const accessLists = new AccessListsRepository(db.db);
   const routerSettings = new RouterSettingsRepository(db.db);
-  const lists = new AccessListsService({ runner, lists: accessLists });
-  const listSettings = new ListSettingsService({ runner, settings: routerSettings });
-  const wifi = new WifiService({ runner, commandsSessions });
-  const usage = new UsageService({ runner, commandsSessions });
+  const lists = new AccessListsService({ access, runner, lists: accessLists });
+  const listSettings = new ListSettingsService({ access, runner, settings: routerSettings });
+  const wifi = new WifiService({ access, runner });
+  const usage = new UsageService({ access, runner });
   const sweeper = new SessionSweeper(
     sessions,
     commandsSessions,
@@ -142,6 +147,8 @@ export function createServices(deps: ServiceDeps) {
     throttle,
     commandsSessions,
     auth,
+    access,
+    routerAudit,
     runner,
     ...routerAdmin,
     lists,

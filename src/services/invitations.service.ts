@@ -1,7 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { Database, Transaction } from '../db/client.js';
 import { NotFoundError, ValidationError } from '../errors.js';
-import type { AuditRepository } from '../repositories/audit.repository.js';
 import type {
   ClosedInvitation,
   InvitationsRepository,
@@ -10,8 +9,8 @@ import type {
 import type { RoutersRepository } from '../repositories/routers.repository.js';
 import { parseEmail } from '../validation/email.js';
 import type { AuthContext, ClientInfo } from './auth.service.js';
-import { recordRouterEvent } from './router-audit.js';
-import type { RouterOperationRunner } from './router-operation.runner.js';
+import type { RouterAudit } from './router-audit.js';
+import type { RouterAccessPolicy } from './router-access.js';
 import { toRouterView, type RouterView } from './routers.service.js';
 
 /** A pending invitation as the router's owner sees it. */
@@ -35,8 +34,8 @@ export interface InvitationsServiceDeps {
   db: Database;
   invitations: InvitationsRepository;
   routers: RoutersRepository;
-  audit: AuditRepository;
-  runner: RouterOperationRunner;
+  access: RouterAccessPolicy;
+  routerAudit: RouterAudit;
   clock: Clock;
   /** How long an invitation stays open (INVITATION_TTL_HOURS). */
   ttlMs: number;
@@ -76,7 +75,7 @@ export class InvitationsService {
     routerId: string,
     emailInput: string,
   ): Promise<{ invitation: SentInvitationView; created: boolean }> {
-    const router = await this.deps.runner.access(auth, routerId, { ownerOnly: true });
+    const router = await this.deps.access.check(auth, routerId, { ownerOnly: true });
     // The one stored form (normalizeEmail), as users.email is: equality matches.
     const email = parseEmail(emailInput);
     if (email === auth.email) {
@@ -89,7 +88,7 @@ export class InvitationsService {
         { routerUuid: router.id, invitedBy: auth.userId, email, now, expiresAt },
         tx,
       );
-      await recordRouterEvent(this.deps.audit, tx, {
+      await this.deps.routerAudit.record(tx, {
         auth,
         client,
         routerUuid: router.id,
@@ -104,7 +103,7 @@ export class InvitationsService {
 
   /** The router's open invitations (owner only), oldest first. */
   async listForRouter(auth: AuthContext, routerId: string): Promise<SentInvitationView[]> {
-    const router = await this.deps.runner.access(auth, routerId, { ownerOnly: true });
+    const router = await this.deps.access.check(auth, routerId, { ownerOnly: true });
     const rows = await this.deps.invitations.listOpenForRouter(router.id, this.deps.clock.now());
     return rows.map(toSentView);
   }
@@ -116,7 +115,7 @@ export class InvitationsService {
     routerId: string,
     invitationId: string,
   ): Promise<{ revoked: true }> {
-    const router = await this.deps.runner.access(auth, routerId, { ownerOnly: true });
+    const router = await this.deps.access.check(auth, routerId, { ownerOnly: true });
     await this.deps.db.transaction(async (tx) => {
       const closed = await this.deps.invitations.revoke(
         router.id,
@@ -127,7 +126,7 @@ export class InvitationsService {
       if (!closed) {
         throw notFound();
       }
-      await recordRouterEvent(this.deps.audit, tx, {
+      await this.deps.routerAudit.record(tx, {
         auth,
         client,
         routerUuid: router.id,
@@ -211,7 +210,7 @@ export class InvitationsService {
     operation: 'invitation.accept' | 'invitation.decline',
     extra: Record<string, unknown> = {},
   ): Promise<void> {
-    await recordRouterEvent(this.deps.audit, tx, {
+    await this.deps.routerAudit.record(tx, {
       auth,
       client,
       routerUuid: closed.routerUuid,

@@ -8,6 +8,7 @@ import {
 } from '../repositories/router-settings.repository.js';
 import { parseRateMbps } from '../validation/router-input.js';
 import type { AuthContext, ClientInfo } from './auth.service.js';
+import type { RouterAccessPolicy } from './router-access.js';
 import type { RouterOperationRunner } from './router-operation.runner.js';
 
 export interface ModeState {
@@ -38,6 +39,7 @@ function modeState(list: ListName, activeMode: ActiveMode): ModeState {
 export class ListSettingsService {
   constructor(
     private readonly deps: {
+      access: RouterAccessPolicy;
       runner: RouterOperationRunner;
       settings: RouterSettingsRepository;
     },
@@ -45,7 +47,7 @@ export class ListSettingsService {
 
   /** Whether this list's mode is active, from the database. */
   async getMode(auth: AuthContext, routerId: string, list: ListName): Promise<ModeState> {
-    const router = await this.deps.runner.access(auth, routerId);
+    const router = await this.deps.access.check(auth, routerId);
     const settings = await this.deps.settings.get(router.id);
     return modeState(list, settings.activeMode);
   }
@@ -63,7 +65,7 @@ export class ListSettingsService {
     list: ListName,
     active: boolean,
   ): Promise<ModeState> {
-    const router = await this.deps.runner.access(auth, routerId, { ownerOnly: true });
+    const router = await this.deps.access.check(auth, routerId, { ownerOnly: true });
     if (!active) {
       // Fast path with no session start and no audit event; the same check runs again
       // under the router's lock below, against a concurrent activation.
@@ -72,7 +74,7 @@ export class ListSettingsService {
         return modeState(list, current.activeMode);
       }
     }
-    const { result } = await this.deps.runner.execute<ActiveMode, void>({
+    const activeMode = await this.deps.runner.execute({
       auth,
       client,
       router,
@@ -83,20 +85,23 @@ export class ListSettingsService {
         ? undefined
         : async (tx) => {
             const { activeMode } = await this.deps.settings.get(router.id, tx);
-            return activeMode === list ? null : { result: activeMode };
+            return activeMode === list ? null : { done: activeMode };
           },
-      call: async (cs) => {
+      call: async (cs): Promise<ActiveMode> => {
         await (active ? cs.activateMode(list) : cs.deactivateMode(list));
         return active ? list : 'none';
       },
-      persist: (tx, mode) => this.deps.settings.setActiveMode(tx, router.id, mode),
+      persist: async (tx, mode) => {
+        await this.deps.settings.setActiveMode(tx, router.id, mode);
+        return mode;
+      },
     });
-    return modeState(list, result);
+    return modeState(list, activeMode);
   }
 
   /** The list's limited and full rates, from the database. */
   async getRates(auth: AuthContext, routerId: string, list: ListName): Promise<RatesState> {
-    const router = await this.deps.runner.access(auth, routerId);
+    const router = await this.deps.access.check(auth, routerId);
     return this.ratesOf(router, list);
   }
 
@@ -115,7 +120,7 @@ export class ListSettingsService {
     list: ListName,
     rates: { limitedMbps?: number; fullMbps?: number },
   ): Promise<RatesState> {
-    const router = await this.deps.runner.access(auth, routerId, { ownerOnly: true });
+    const router = await this.deps.access.check(auth, routerId, { ownerOnly: true });
     const wanted: [RateKind, number][] = [];
     if (rates.limitedMbps !== undefined) {
       wanted.push(['limited', parseRateMbps(rates.limitedMbps, 'body.limitedMbps')]);

@@ -1,14 +1,13 @@
 import type { Database } from '../db/client.js';
 import { ConflictError, NotFoundError } from '../errors.js';
-import type { AuditRepository } from '../repositories/audit.repository.js';
 import type {
   MemberRow,
   RouterRole,
   RoutersRepository,
 } from '../repositories/routers.repository.js';
 import type { AuthContext, ClientInfo } from './auth.service.js';
-import { recordRouterEvent } from './router-audit.js';
-import type { RouterOperationRunner } from './router-operation.runner.js';
+import type { RouterAudit } from './router-audit.js';
+import type { RouterAccessPolicy } from './router-access.js';
 
 /** A member of a router as the API shows it. */
 export interface MemberView {
@@ -25,8 +24,8 @@ function toView(m: MemberRow): MemberView {
 export interface RouterMembersServiceDeps {
   db: Database;
   routers: RoutersRepository;
-  audit: AuditRepository;
-  runner: RouterOperationRunner;
+  access: RouterAccessPolicy;
+  routerAudit: RouterAudit;
 }
 
 /**
@@ -39,7 +38,7 @@ export class RouterMembersService {
 
   /** The router's members, owner first (any member may read it). */
   async list(auth: AuthContext, routerId: string): Promise<MemberView[]> {
-    const router = await this.deps.runner.access(auth, routerId);
+    const router = await this.deps.access.check(auth, routerId);
     const rows = await this.deps.routers.listMembers(router.id);
     return rows.map(toView);
   }
@@ -54,7 +53,7 @@ export class RouterMembersService {
     routerId: string,
     userId: string,
   ): Promise<{ removed: true }> {
-    const router = await this.deps.runner.access(auth, routerId, { ownerOnly: true });
+    const router = await this.deps.access.check(auth, routerId, { ownerOnly: true });
     if (userId === auth.userId) {
       throw new ConflictError(
         'CONFLICT',
@@ -66,7 +65,7 @@ export class RouterMembersService {
       if (!removed) {
         throw new NotFoundError('USER_NOT_FOUND', 'That user is not a member of this router');
       }
-      await recordRouterEvent(this.deps.audit, tx, {
+      await this.deps.routerAudit.record(tx, {
         auth,
         client,
         routerUuid: router.id,

@@ -1,184 +1,189 @@
 import { sql } from 'drizzle-orm';
 import type { CommandsServerClient } from '../clients/commands-server.client.js';
-import { CommandsServerError } from '../clients/commands-server.errors.js';
-import type { Clock } from '../clock.js';
 import type { Database, Executor, Transaction } from '../db/client.js';
-import { AppError, ForbiddenError, NotFoundError } from '../errors.js';
-import type { AuditRepository } from '../repositories/audit.repository.js';
-import type { RouterAccess, RoutersRepository } from '../repositories/routers.repository.js';
+import { AppError } from '../errors.js';
+import type { RouterAccess } from '../repositories/routers.repository.js';
 import type { AuthContext, ClientInfo } from './auth.service.js';
 import type { CommandsSessionService } from './commands-session.service.js';
+import type { PendingAudit, RouterAudit } from './router-audit.js';
 
-export interface OperationSpec<R, P> {
+/** The router an operation is about: `id` is null while it is being claimed (not stored yet). */
+export interface OperationTarget {
+  id: string | null;
+  routerId: string;
+}
+
+interface OperationCommon<Out> {
   auth: AuthContext;
   client: ClientInfo;
-  router: RouterAccess;
+  router: OperationTarget;
   /** Stable name in the audit trail, e.g. `whitelist.add`. */
   operation: string;
   /** Parameters for the audit trail, already redacted (never a password). */
   params?: Record<string, unknown>;
   /**
-   * Hold the router's lock across the call and the writes. The Commands-Server
-   * keeps lists, modes and rates in a state file on the router that it reads,
-   * modifies and writes with no locking (contract §3, "Races"), so concurrent
-   * mutations of one router must not reach it at the same time.
+   * Hold the router's lock across the precheck, the call and the writes. The
+   * Commands-Server keeps lists, modes and rates in a state file on the router that
+   * it reads, modifies and writes with no locking (contract §3, "Races"), so
+   * concurrent mutations of one router must not reach it at the same time.
    */
   serialize?: boolean;
   /**
-   * Decides, from the database, whether the call is still needed: returning
-   * `{ result }` answers that result with no call and no writes (audited as
-   * succeeded). With `serialize` it runs under the router's lock, so it sees what
-   * the previous operation committed; a check made before the lock could act on
-   * stale state (e.g. `DELETE /api/{list}/mode` switches off whichever mode is active).
+   * Whether the call changes the router (default true). When it does, a failure of
+   * the writes after it is answered 500 PERSISTENCE_FAILED: the router and the
+   * database may now differ. A read (a claim's probe, a drift check) fails plainly.
    */
-  precheck?: (tx: Executor) => Promise<{ result: R } | null>;
+  changesRouter?: boolean;
+  /**
+   * Decides, from the database, whether the call is still needed: `{ done }` is
+   * answered with no call and no writes (audited as succeeded). With `serialize` it
+   * runs under the router's lock, so it sees what the previous operation committed.
+   */
+  precheck?: (db: Executor) => Promise<{ done: Out } | null>;
+}
+
+/** An operation that only calls the router: execute() answers the call's result. */
+export interface CallOperation<R> extends OperationCommon<R> {
   /** The Commands-Server call. It must not touch the database. */
   call: (cs: CommandsServerClient) => Promise<R>;
-  /** The writes of a success, in one transaction. */
-  persist?: (tx: Transaction, result: R) => Promise<P>;
+  persist?: undefined;
+}
+
+/** An operation that calls the router, then writes: execute() answers what `persist` returns. */
+export interface PersistedOperation<R, P> extends OperationCommon<P> {
+  call: (cs: CommandsServerClient) => Promise<R>;
+  /** The database step after the call, in one transaction with the `succeeded` audit outcome. */
+  persist: (tx: Transaction, result: R) => Promise<P>;
+  /** The router the writes created, attached to the audit event (a claim). */
+  createdRouter?: (persisted: P) => string;
+}
+
+type AnyOperation = CallOperation<unknown> | PersistedOperation<unknown, unknown>;
+
+/** What an attempt produced, and whether its `succeeded` outcome is already written. */
+interface Outcome {
+  value: unknown;
+  recorded: boolean;
 }
 
 /**
- * The one orchestration pattern of SPEC §6, after authentication and
- * validation: audit `pending` → make sure the Commands-Server session exists →
- * call → on failure leave the domain tables untouched and audit the outcome → on
- * success persist and audit `succeeded` in one transaction. A write that fails
- * after the router changed is reported (PERSISTENCE_FAILED), never a silent success.
+ * The one orchestration pattern of SPEC §6, after authorisation
+ * ({@link RouterAccessPolicy}) and validation: audit `pending` → make sure the
+ * Commands-Server session exists → call → on failure leave the domain tables
+ * untouched and audit the outcome → on success persist and audit `succeeded` in
+ * one transaction. A write that fails after the router changed is reported
+ * (PERSISTENCE_FAILED), never a silent success.
  */
 export class RouterOperationRunner {
   constructor(
     private readonly deps: {
       db: Database;
-      routers: RoutersRepository;
-      audit: AuditRepository;
+      audit: RouterAudit;
       commandsSessions: CommandsSessionService;
-      clock: Clock;
     },
   ) {}
 
-  /** The caller's access to a router: 404 if not a member (never revealing it exists), 403 if not the owner when required. */
-  async access(
+  /** A read from the router that changes nothing and is not audited (status, usage). */
+  async read<R>(
     auth: AuthContext,
-    routerId: string,
-    options: { ownerOnly?: boolean } = {},
-  ): Promise<RouterAccess> {
-    // Read with the session when the route is about this router (auth plugin).
-    const access =
-      auth.router?.routerId === routerId
-        ? auth.router.access
-        : await this.deps.routers.findAccess(auth.userId, routerId);
-    if (!access) {
-      throw new NotFoundError('ROUTER_NOT_FOUND', 'No such router');
-    }
-    if (options.ownerOnly && access.role !== 'owner') {
-      throw new ForbiddenError('FORBIDDEN', 'Only the owner of this router may do that');
-    }
-    return access;
+    router: RouterAccess,
+    call: (cs: CommandsServerClient) => Promise<R>,
+  ): Promise<R> {
+    return this.deps.commandsSessions.run(
+      { sessionId: auth.sessionId, routerId: router.routerId },
+      call,
+    );
   }
 
-  async execute<R, P = undefined>(
-    spec: OperationSpec<R, P>,
-  ): Promise<{ result: R; persisted: P | undefined }> {
-    const { audit, commandsSessions, clock } = this.deps;
-    const started = clock.now().getTime();
-    const auditId = await audit.insert({
-      userId: spec.auth.userId,
-      sessionId: spec.auth.sessionId,
-      routerId: spec.router.id,
-      routerExternalId: spec.router.routerId,
-      operation: spec.operation,
-      params: spec.params ?? null,
-      outcome: 'pending',
-      requestId: spec.client.requestId,
-      ip: spec.client.ip,
+  execute<R>(op: CallOperation<R>): Promise<R>;
+  execute<R, P>(op: PersistedOperation<R, P>): Promise<P>;
+  async execute(op: AnyOperation): Promise<unknown> {
+    const { auth, client, router, operation, params } = op;
+    const trail = await this.deps.audit.begin({
+      auth,
+      client,
+      routerUuid: router.id,
+      routerId: router.routerId,
+      operation,
+      params,
     });
-    const ids = { sessionId: spec.auth.sessionId, routerId: spec.router.routerId };
-    const duration = () => ({ durationMs: Math.max(0, clock.now().getTime() - started) });
-    const finish = async (
-      outcome: 'succeeded' | 'failed' | 'unknown',
-      errorCode: string | null,
-    ) => {
-      await audit.complete(auditId, outcome, { errorCode, ...duration() }).catch(() => {});
-    };
-    // The success of an operation that writes is recorded in the transaction of its
-    // writes: one commit for both, and the trail never says `succeeded` for writes
-    // that did not happen. Without writes it is recorded after, best effort.
-    let recorded = false;
-    const persistAndRecord = async (
-      persist: NonNullable<typeof spec.persist>,
-      tx: Transaction,
-      result: R,
-    ): Promise<P> => {
-      const persisted = await persist(tx, result);
-      await audit.complete(auditId, 'succeeded', duration(), tx);
-      recorded = true;
-      return persisted;
-    };
-
-    let routerChanged = false;
+    const run = new OperationRun(op, trail, this.deps.db);
     try {
-      const out = await commandsSessions.onRouter(ids, async () => {
-        await commandsSessions.ensure(ids);
-        const attempt = async () => {
-          if (spec.serialize) {
-            return this.deps.db.transaction(async (tx) => {
-              await lockRouter(tx, spec.router.id);
-              const early = spec.precheck ? await spec.precheck(tx) : null;
-              if (early) {
-                return { result: early.result, persisted: undefined };
-              }
-              const result = await spec.call(commandsSessions.client(ids));
-              routerChanged = true;
-              const persisted = spec.persist
-                ? await persistAndRecord(spec.persist, tx, result)
-                : undefined;
-              return { result, persisted };
-            });
-          }
-          const early = spec.precheck ? await spec.precheck(this.deps.db) : null;
-          if (early) {
-            return { result: early.result, persisted: undefined };
-          }
-          const result = await spec.call(commandsSessions.client(ids));
-          routerChanged = true;
-          const persist = spec.persist;
-          const persisted = persist
-            ? await this.deps.db.transaction((tx) => persistAndRecord(persist, tx, result))
-            : undefined;
-          return { result, persisted };
-        };
-        try {
-          return await attempt();
-        } catch (err) {
-          if (!(err instanceof CommandsServerError && err.isSessionInvalid)) {
-            throw err;
-          }
-          // The rejected call never ran: start the session again and retry once.
-          await commandsSessions.restart(ids);
-          return await attempt();
-        }
-      });
-      if (!recorded) {
-        await finish('succeeded', null);
+      // The session service retries the whole attempt once on SESSION_INVALID.
+      const outcome = await this.deps.commandsSessions.run(
+        { sessionId: auth.sessionId, routerId: router.routerId },
+        (cs) => run.attempt(cs),
+      );
+      if (!outcome.recorded) {
+        await trail.succeeded();
       }
-      return out;
+      return outcome.value;
     } catch (err) {
-      if (err instanceof CommandsServerError) {
-        await finish(err.failure === 'timeout' ? 'unknown' : 'failed', err.code);
-        throw err;
-      }
-      if (routerChanged) {
-        await finish('failed', 'PERSISTENCE_FAILED');
-        throw new AppError(
-          'PERSISTENCE_FAILED',
-          'The router applied the change but saving it failed; the database and the router may differ',
-          { cause: err },
-        );
-      }
-      await finish('failed', err instanceof AppError ? err.code : 'INTERNAL_ERROR');
-      throw err;
+      const answered = run.routerChanged ? persistenceFailed(err) : err;
+      await trail.failed(answered);
+      throw answered;
     }
   }
+}
+
+/** One execution of an operation: its steps, and whether the router has been changed yet. */
+class OperationRun {
+  /** Set once the call succeeded on a router-changing operation: later failures are PERSISTENCE_FAILED. */
+  routerChanged = false;
+
+  constructor(
+    private readonly op: AnyOperation,
+    private readonly trail: PendingAudit,
+    private readonly db: Database,
+  ) {}
+
+  /** Precheck, call and writes; under the router's lock, in one transaction, when serialised. */
+  async attempt(cs: CommandsServerClient): Promise<Outcome> {
+    if (!this.op.serialize) {
+      return this.steps(cs, this.db, null);
+    }
+    const routerUuid = this.op.router.id;
+    if (routerUuid === null) {
+      throw new Error(`${this.op.operation}: a router that is not stored cannot be locked`);
+    }
+    return this.db.transaction(async (tx) => {
+      await lockRouter(tx, routerUuid);
+      return this.steps(cs, tx, tx);
+    });
+  }
+
+  /** `tx` is the serialised operation's transaction; without one the writes get their own. */
+  private async steps(
+    cs: CommandsServerClient,
+    reader: Executor,
+    tx: Transaction | null,
+  ): Promise<Outcome> {
+    const early = this.op.precheck ? await this.op.precheck(reader) : null;
+    if (early) {
+      return { value: early.done, recorded: false };
+    }
+    const op = this.op;
+    const result = await op.call(cs);
+    this.routerChanged = op.changesRouter ?? true;
+    if (!op.persist) {
+      return { value: result, recorded: false };
+    }
+    const { persist, createdRouter } = op;
+    const write = async (t: Transaction) => {
+      const persisted = await persist(t, result);
+      await this.trail.succeededIn(t, createdRouter?.(persisted));
+      return { value: persisted, recorded: true };
+    };
+    return tx ? write(tx) : this.db.transaction(write);
+  }
+}
+
+function persistenceFailed(cause: unknown): AppError {
+  return new AppError(
+    'PERSISTENCE_FAILED',
+    'The router applied the change but saving it failed; the database and the router may differ',
+    { cause },
+  );
 }
 
 /** Transaction-scoped advisory lock keyed by the router: released at commit or rollback. */

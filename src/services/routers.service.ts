@@ -1,8 +1,5 @@
-import { CommandsServerError } from '../clients/commands-server.errors.js';
-import type { Clock } from '../clock.js';
 import type { Database, Transaction } from '../db/client.js';
-import { AppError, ConflictError, NotFoundError } from '../errors.js';
-import type { AuditRepository } from '../repositories/audit.repository.js';
+import { ConflictError, NotFoundError } from '../errors.js';
 import type {
   RouterMembership,
   RouterRole,
@@ -11,8 +8,8 @@ import type {
 import { parseDisplayName } from '../validation/display-name.js';
 import { assertRouterId } from '../validation/router-input.js';
 import type { AuthContext, ClientInfo } from './auth.service.js';
-import type { CommandsSessionService } from './commands-session.service.js';
-import { recordRouterEvent } from './router-audit.js';
+import type { RouterAccessPolicy } from './router-access.js';
+import type { RouterAudit } from './router-audit.js';
 import type { RouterOperationRunner } from './router-operation.runner.js';
 
 /** A router as the API shows it to one of its members. */
@@ -38,10 +35,9 @@ export function toRouterView(m: RouterMembership): RouterView {
 export interface RoutersServiceDeps {
   db: Database;
   routers: RoutersRepository;
-  audit: AuditRepository;
+  access: RouterAccessPolicy;
   runner: RouterOperationRunner;
-  commandsSessions: CommandsSessionService;
-  clock: Clock;
+  routerAudit: RouterAudit;
 }
 
 /** Routers and their ownership: list, add (claim), rename, delete or leave (SPEC §5). */
@@ -64,7 +60,7 @@ export class RoutersService {
   }
 
   /**
-   * Adds a router: the first user to add it owns it. A router the caller already
+   * Adds (claims) a router: the first user to add it owns it. A router the caller already
    * belongs to is answered as is (`created: false`, nothing called or written).
    * Someone else's router is 409 ROUTER_ALREADY_CLAIMED, checked before the call
    * and enforced again by the one-owner unique index for concurrent claims.
@@ -87,60 +83,40 @@ export class RoutersService {
     if (claim?.ownerId) {
       throw alreadyClaimed();
     }
-    const { audit, clock } = this.deps;
-    const started = clock.now().getTime();
-    const elapsed = () => Math.max(0, clock.now().getTime() - started);
-    const auditId = await audit.insert({
-      userId: auth.userId,
-      sessionId: auth.sessionId,
-      routerId: claim?.id ?? null,
-      routerExternalId: routerId,
+    const { created } = await this.deps.runner.execute({
+      auth,
+      client,
+      router: { id: claim?.id ?? null, routerId },
       operation: 'router.add',
       params: { routerId, name },
-      outcome: 'pending',
-      requestId: client.requestId,
-      ip: client.ip,
+      // The probe only reads: if it fails nothing is stored, and it changed nothing.
+      changesRouter: false,
+      call: (cs) => cs.wifiStatus(),
+      persist: (tx) => this.claim(tx, auth.userId, routerId, name),
+      createdRouter: (claimed) => claimed.routerUuid,
     });
-    let created: boolean;
-    try {
-      await this.deps.commandsSessions.run({ sessionId: auth.sessionId, routerId }, (cs) =>
-        cs.wifiStatus(),
-      );
-      created = await this.claim(auth.userId, routerId, name, (tx, id) =>
-        audit.complete(auditId, 'succeeded', { durationMs: elapsed(), routerId: id }, tx),
-      );
-    } catch (err) {
-      const outcome =
-        err instanceof CommandsServerError && err.failure === 'timeout' ? 'unknown' : 'failed';
-      const errorCode = err instanceof AppError ? err.code : 'INTERNAL_ERROR';
-      await audit.complete(auditId, outcome, { errorCode, durationMs: elapsed() }).catch(() => {});
-      throw err;
-    }
     return { router: await this.get(auth, routerId), created };
   }
 
   /**
-   * Router, owner membership and settings row in one transaction; `onClaimed` adds
-   * the audit outcome to it. True when this call created the ownership.
+   * Router, owner membership and settings row, in the claim's transaction.
+   * `created` is true when this call created the ownership.
    */
   private async claim(
+    tx: Transaction,
     userId: string,
     routerId: string,
     name: string,
-    onClaimed: (tx: Transaction, routerUuid: string) => Promise<void>,
-  ): Promise<boolean> {
+  ): Promise<{ routerUuid: string; created: boolean }> {
     const { routers } = this.deps;
-    return this.deps.db.transaction(async (tx) => {
-      const id = await routers.insertIfAbsent(routerId, name, tx);
-      const claimed = await routers.insertMember(id, userId, 'owner', tx);
-      // Lost a race: fine if the winner was this same user, else someone else owns it.
-      if (!claimed && (await routers.roleOf(id, userId, tx)) === null) {
-        throw alreadyClaimed();
-      }
-      await routers.ensureSettings(id, tx);
-      await onClaimed(tx, id);
-      return claimed;
-    });
+    const id = await routers.insertIfAbsent(routerId, name, tx);
+    const created = await routers.insertMember(id, userId, 'owner', tx);
+    // Lost a race: fine if the winner was this same user, else someone else owns it.
+    if (!created && (await routers.roleOf(id, userId, tx)) === null) {
+      throw alreadyClaimed();
+    }
+    await routers.ensureSettings(id, tx);
+    return { routerUuid: id, created };
   }
 
   /** Renames a router (owner only). */
@@ -150,11 +126,11 @@ export class RoutersService {
     routerId: string,
     nameInput: string,
   ): Promise<RouterView> {
-    const router = await this.deps.runner.access(auth, routerId, { ownerOnly: true });
+    const router = await this.deps.access.check(auth, routerId, { ownerOnly: true });
     const name = parseDisplayName(nameInput, 'body.name');
     await this.deps.db.transaction(async (tx) => {
       await this.deps.routers.rename(router.id, name, tx);
-      await recordRouterEvent(this.deps.audit, tx, {
+      await this.deps.routerAudit.record(tx, {
         auth,
         client,
         routerUuid: router.id,
@@ -176,12 +152,12 @@ export class RoutersService {
     client: ClientInfo,
     routerId: string,
   ): Promise<{ result: 'deleted' | 'left' }> {
-    const router = await this.deps.runner.access(auth, routerId);
+    const router = await this.deps.access.check(auth, routerId);
     const event = { auth, client, routerId };
     if (router.role === 'owner') {
       await this.deps.db.transaction(async (tx) => {
         // The event outlives the router: its router_id would be set null anyway.
-        await recordRouterEvent(this.deps.audit, tx, {
+        await this.deps.routerAudit.record(tx, {
           ...event,
           routerUuid: null,
           operation: 'router.delete',
@@ -193,7 +169,7 @@ export class RoutersService {
     }
     await this.deps.db.transaction(async (tx) => {
       await this.deps.routers.deleteMember(router.id, auth.userId, tx);
-      await recordRouterEvent(this.deps.audit, tx, {
+      await this.deps.routerAudit.record(tx, {
         ...event,
         routerUuid: router.id,
         operation: 'router.leave',

@@ -1,7 +1,7 @@
 import type { UsageEntry, UsagePeriod } from '../clients/commands-server.types.js';
 import { normalizeMac } from '../validation/router-input.js';
 import type { AuthContext } from './auth.service.js';
-import type { CommandsSessionService } from './commands-session.service.js';
+import type { RouterAccessPolicy } from './router-access.js';
 import type { RouterOperationRunner } from './router-operation.runner.js';
 
 /**
@@ -46,8 +46,8 @@ function toTraffic(entry: UsageEntry): DeviceTraffic {
 export class UsageService {
   constructor(
     private readonly deps: {
+      access: RouterAccessPolicy;
       runner: RouterOperationRunner;
-      commandsSessions: CommandsSessionService;
     },
   ) {}
 
@@ -57,11 +57,8 @@ export class UsageService {
     routerId: string,
     period: UsagePeriod,
   ): Promise<RouterUsage> {
-    const router = await this.deps.runner.access(auth, routerId);
-    const entries = await this.deps.commandsSessions.run(
-      { sessionId: auth.sessionId, routerId: router.routerId },
-      (cs) => cs.usage(period),
-    );
+    const router = await this.deps.access.check(auth, routerId);
+    const entries = await this.deps.runner.read(auth, router, (cs) => cs.usage(period));
     return { period, devices: entries.map(toTraffic) };
   }
 
@@ -76,12 +73,9 @@ export class UsageService {
     rawMac: string,
     period: UsagePeriod,
   ): Promise<DeviceUsageReport> {
-    const router = await this.deps.runner.access(auth, routerId);
+    const router = await this.deps.access.check(auth, routerId);
     const mac = normalizeMac(rawMac, 'params.mac');
-    const usage = await this.deps.commandsSessions.run(
-      { sessionId: auth.sessionId, routerId: router.routerId },
-      (cs) => cs.deviceUsage(mac, period),
-    );
+    const usage = await this.deps.runner.read(auth, router, (cs) => cs.deviceUsage(mac, period));
     return { ...toTraffic(usage), period, reportedAtLocal: usage.timestamp };
   }
 }

@@ -1,6 +1,6 @@
 import { parseSsid, parseWifiPassword } from '../validation/router-input.js';
 import type { AuthContext, ClientInfo } from './auth.service.js';
-import type { CommandsSessionService } from './commands-session.service.js';
+import type { RouterAccessPolicy } from './router-access.js';
 import type { RouterOperationRunner } from './router-operation.runner.js';
 
 export interface WifiStatus {
@@ -24,18 +24,15 @@ export interface WifiChange {
 export class WifiService {
   constructor(
     private readonly deps: {
+      access: RouterAccessPolicy;
       runner: RouterOperationRunner;
-      commandsSessions: CommandsSessionService;
     },
   ) {}
 
   /** `GET /api/wifi/status`. */
   async status(auth: AuthContext, routerId: string): Promise<WifiStatus> {
-    const router = await this.deps.runner.access(auth, routerId);
-    return this.deps.commandsSessions.run(
-      { sessionId: auth.sessionId, routerId: router.routerId },
-      (cs) => cs.wifiStatus(),
-    );
+    const router = await this.deps.access.check(auth, routerId);
+    return this.deps.runner.read(auth, router, (cs) => cs.wifiStatus());
   }
 
   /** `POST /api/wifi/ssid`; owner only. */
@@ -45,9 +42,9 @@ export class WifiService {
     routerId: string,
     rawSsid: string,
   ): Promise<WifiChange> {
-    const router = await this.deps.runner.access(auth, routerId, { ownerOnly: true });
+    const router = await this.deps.access.check(auth, routerId, { ownerOnly: true });
     const ssid = parseSsid(rawSsid, 'body.ssid');
-    const { result } = await this.deps.runner.execute({
+    const message = await this.deps.runner.execute({
       auth,
       client,
       router,
@@ -55,7 +52,7 @@ export class WifiService {
       params: { ssid },
       call: (cs) => cs.setSsid(ssid),
     });
-    return { message: result };
+    return { message };
   }
 
   /** `POST /api/wifi/password`; owner only. The audit event records that it changed, never the value. */
@@ -65,9 +62,9 @@ export class WifiService {
     routerId: string,
     rawPassword: string,
   ): Promise<WifiChange> {
-    const router = await this.deps.runner.access(auth, routerId, { ownerOnly: true });
+    const router = await this.deps.access.check(auth, routerId, { ownerOnly: true });
     const password = parseWifiPassword(rawPassword, 'body.password');
-    const { result } = await this.deps.runner.execute({
+    const message = await this.deps.runner.execute({
       auth,
       client,
       router,
@@ -76,19 +73,19 @@ export class WifiService {
       call: (cs) => cs.setWifiPassword(password),
     });
     // The client has replaced the password with [REDACTED] in the answer.
-    return { message: result };
+    return { message };
   }
 
   /** `POST /api/wifi/enable`; idempotent upstream ("already enabled" is a success). */
   async enable(auth: AuthContext, client: ClientInfo, routerId: string): Promise<WifiChange> {
-    const router = await this.deps.runner.access(auth, routerId);
-    const { result } = await this.deps.runner.execute({
+    const router = await this.deps.access.check(auth, routerId);
+    const message = await this.deps.runner.execute({
       auth,
       client,
       router,
       operation: 'wifi.enable',
       call: (cs) => cs.enableWifi(),
     });
-    return { message: result };
+    return { message };
   }
 }

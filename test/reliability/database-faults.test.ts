@@ -160,7 +160,7 @@ describe.skipIf(privatePostgresUnavailable !== null)(`database faults${skipReaso
         sessionId: user.sessionId,
         sessionExpiresAt: new Date(Date.now() + 60_000),
       };
-      const access = await app.services.runner.access(auth, router.routerId);
+      const access = await app.services.access.check(auth, router.routerId);
       ctx.sim.faults.inject({
         match: { path: '/api/wifi/status' },
         times: 1,
