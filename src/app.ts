@@ -74,6 +74,19 @@ function registerPasswordMetrics(metrics: Metrics, services: Services): void {
   );
 }
 
+/** Audit outcomes the router-operation pipeline could not write (each also logged). */
+function registerAuditMetrics(metrics: Metrics, services: Services): void {
+  metrics.registerCounter(
+    'audit_write_failures_total',
+    'Audit outcomes of router operations that could not be written (logged with the event id).',
+    () =>
+      [...services.routerAudit.writeFailures].map(([operation, value]) => ({
+        labels: { operation },
+        value,
+      })),
+  );
+}
+
 /** Builds the Fastify app from its dependencies. Never listens: server.ts does. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config } = deps;
@@ -124,6 +137,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     token: config.operations.metricsToken,
   });
   registerPasswordMetrics(metrics, services);
+  registerAuditMetrics(metrics, services);
   await app.register(securityHeaders, { hsts: config.isProduction });
   await app.register(cors, {
     origin: config.corsOrigins.length > 0 ? [...config.corsOrigins] : false,

@@ -45,7 +45,14 @@ export class CommandsSessionService {
     return new CommandsServerClient(this.http, ids);
   }
 
-  /** Runs one Commands-Server operation inside the login's Commands-Server session. */
+  /**
+   * Runs `operation` (one or more Commands-Server calls) inside the login's
+   * Commands-Server session, started or moved to this router first. The one place
+   * that handles SESSION_INVALID: the Commands-Server restarted or expired the
+   * session, so the rejected call never ran; the session is started again and
+   * `operation` retried once. The router-operation runner passes its whole attempt
+   * (lock, precheck, call, writes) here, so a retry repeats all of it.
+   */
   async run<T>(
     ids: OperationIds,
     operation: (client: CommandsServerClient) => Promise<T>,
@@ -72,7 +79,7 @@ export class CommandsSessionService {
    * make these calls fail (see {@link LoginRouterGate}). Not re-entrant: `work`
    * must not call run() or onRouter() itself.
    */
-  async onRouter<T>(ids: OperationIds, work: () => Promise<T>): Promise<T> {
+  private async onRouter<T>(ids: OperationIds, work: () => Promise<T>): Promise<T> {
     const release = await this.gate.enter(ids.sessionId, ids.routerId);
     try {
       return await work();
@@ -85,7 +92,7 @@ export class CommandsSessionService {
    * After SESSION_INVALID (the Commands-Server restarted or expired the session):
    * start it again. The rejected call never ran, so the caller may retry it once.
    */
-  async restart(ids: OperationIds): Promise<void> {
+  private async restart(ids: OperationIds): Promise<void> {
     this.log.info(
       { sessionId: ids.sessionId },
       'Commands-Server forgot the session; starting it again',
