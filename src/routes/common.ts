@@ -79,7 +79,7 @@ export function clientInfo(request: FastifyRequest): ClientInfo {
 }
 
 /** Who calls an `authed` route, and from where. */
-export interface Caller {
+interface Caller {
   auth: AuthContext;
   client: ClientInfo;
 }

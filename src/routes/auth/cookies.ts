@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
-export interface AuthCookiesOptions {
+interface AuthCookiesOptions {
   /** Name of the session cookie; the device cookie is named after it. */
   cookieName: string;
   cookieSecure: boolean;

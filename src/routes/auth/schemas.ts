@@ -61,7 +61,7 @@ export const SessionSchema = Type.Object({
 
 export const RevokedSchema = Type.Object({ revoked: Type.Integer({ minimum: 0 }) });
 
-export const LoggedOutSchema = Type.Object({ loggedOut: Type.Literal(true) });
+const LoggedOutSchema = Type.Object({ loggedOut: Type.Literal(true) });
 
 // The endpoints: what each validates and answers, and how the OpenAPI document
 // describes it.

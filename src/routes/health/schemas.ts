@@ -1,9 +1,9 @@
 import { Type } from 'typebox';
 import { Envelope } from '../../http/envelope.js';
 
-export const LivenessSchema = Type.Object({ status: Type.Literal('ok') });
+const LivenessSchema = Type.Object({ status: Type.Literal('ok') });
 
-export const ReadinessSchema = Type.Object({
+const ReadinessSchema = Type.Object({
   database: Type.Literal('ok'),
   commandsServer: Type.Union([Type.Literal('ok'), Type.Literal('unavailable')]),
 });
