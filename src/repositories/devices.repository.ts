@@ -1,4 +1,4 @@
-import { and, eq, sql, type SQLWrapper } from 'drizzle-orm';
+import { and, eq, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client.js';
 import {
   routers,
@@ -92,67 +92,12 @@ export class DevicesRepository {
     seenAt: Date,
     executor: Executor,
   ): Promise<UpsertedDevice[]> {
-    const at = seenAt.toISOString();
     const ids = devices.map(() => crypto.randomUUID());
-    const rows = await queryRows<UpdatedDeviceRow>(
+    const updated = await queryRows<UpdatedDeviceRow>(
       executor,
-      sql`with s as (
-            select s.n, s.id, s.mac::macaddr as mac, s.ip::inet as ip, s.hostname, s.vendor
-              from unnest(
-                ${sql.param(ids)}::uuid[],
-                ${sql.param(devices.map((x) => x.mac))}::text[],
-                ${sql.param(devices.map((x) => x.ip))}::text[],
-                ${sql.param(devices.map((x) => x.hostname))}::text[],
-                ${sql.param(devices.map((x) => x.vendor))}::text[]
-              ) with ordinality as s(id, mac, ip, hostname, vendor, n)
-          ), d as (
-            insert into ${userDevices} as d (id, router_id, mac, ip, hostname, vendor, first_seen, last_seen)
-            select s.id, ${routerUuid}::uuid, s.mac, s.ip, s.hostname, s.vendor,
-                   ${at}::timestamptz, ${at}::timestamptz
-              from s
-            on conflict (router_id, mac) do update set
-              ip = excluded.ip,
-              hostname = coalesce(excluded.hostname, d.hostname),
-              vendor = coalesce(excluded.vendor, d.vendor),
-              last_seen = excluded.last_seen,
-              updated_at = clock_timestamp()
-            returning d.id, d.mac, d.hostname, d.vendor, d.name, d.first_seen, (d.xmax = 0) as inserted
-          )
-          select s.n::int4 as n, d.id, d.hostname, d.vendor, d.name,
-                 (extract(epoch from d.first_seen) * 1000)::float8 as first_seen_ms
-            from d join s on s.mac = d.mac
-           where not d.inserted`,
+      upsertScanStatement(routerUuid, devices, ids, seenAt.toISOString()),
     );
-    const updated = new Array<UpdatedDeviceRow | undefined>(devices.length);
-    for (const r of rows) {
-      updated[r.n - 1] = r;
-    }
-    return devices.map((x, i) => {
-      const r = updated[i];
-      return r === undefined
-        ? {
-            id: ids[i]!,
-            mac: x.mac,
-            ip: x.ip,
-            hostname: x.hostname,
-            vendor: x.vendor,
-            name: null,
-            firstSeen: seenAt,
-            lastSeen: seenAt,
-            inserted: true,
-          }
-        : {
-            id: r.id,
-            mac: x.mac,
-            ip: x.ip,
-            hostname: r.hostname,
-            vendor: r.vendor,
-            name: r.name,
-            firstSeen: new Date(r.first_seen_ms),
-            lastSeen: seenAt,
-            inserted: false,
-          };
-    });
+    return scanAnswer(devices, ids, seenAt, updated);
   }
 
   /**
@@ -189,6 +134,87 @@ export class DevicesRepository {
       .returning({ id: userDevices.id });
     return rows.length > 0;
   }
+}
+
+/**
+ * The statement of {@link DevicesRepository.upsertScan}: `ids[i]` is the id
+ * `devices[i]` gets if it is inserted; `at` is the scan's time, ISO 8601.
+ */
+function upsertScanStatement(
+  routerUuid: string,
+  devices: readonly ScannedDeviceInput[],
+  ids: readonly string[],
+  at: string,
+): SQL {
+  return sql`with s as (
+            select s.n, s.id, s.mac::macaddr as mac, s.ip::inet as ip, s.hostname, s.vendor
+              from unnest(
+                ${sql.param(ids)}::uuid[],
+                ${sql.param(devices.map((x) => x.mac))}::text[],
+                ${sql.param(devices.map((x) => x.ip))}::text[],
+                ${sql.param(devices.map((x) => x.hostname))}::text[],
+                ${sql.param(devices.map((x) => x.vendor))}::text[]
+              ) with ordinality as s(id, mac, ip, hostname, vendor, n)
+          ), d as (
+            insert into ${userDevices} as d (id, router_id, mac, ip, hostname, vendor, first_seen, last_seen)
+            select s.id, ${routerUuid}::uuid, s.mac, s.ip, s.hostname, s.vendor,
+                   ${at}::timestamptz, ${at}::timestamptz
+              from s
+            on conflict (router_id, mac) do update set
+              ip = excluded.ip,
+              hostname = coalesce(excluded.hostname, d.hostname),
+              vendor = coalesce(excluded.vendor, d.vendor),
+              last_seen = excluded.last_seen,
+              updated_at = clock_timestamp()
+            returning d.id, d.mac, d.hostname, d.vendor, d.name, d.first_seen, (d.xmax = 0) as inserted
+          )
+          select s.n::int4 as n, d.id, d.hostname, d.vendor, d.name,
+                 (extract(epoch from d.first_seen) * 1000)::float8 as first_seen_ms
+            from d join s on s.mac = d.mac
+           where not d.inserted`;
+}
+
+/**
+ * The answer of {@link DevicesRepository.upsertScan}, in the order of `devices`:
+ * a device absent from `updated` was inserted, with the scan's values, the id it
+ * was given, no name, first seen now.
+ */
+function scanAnswer(
+  devices: readonly ScannedDeviceInput[],
+  ids: readonly string[],
+  seenAt: Date,
+  updated: readonly UpdatedDeviceRow[],
+): UpsertedDevice[] {
+  const byPosition = new Array<UpdatedDeviceRow | undefined>(devices.length);
+  for (const r of updated) {
+    byPosition[r.n - 1] = r;
+  }
+  return devices.map((x, i) => {
+    const r = byPosition[i];
+    return r === undefined
+      ? {
+          id: ids[i]!,
+          mac: x.mac,
+          ip: x.ip,
+          hostname: x.hostname,
+          vendor: x.vendor,
+          name: null,
+          firstSeen: seenAt,
+          lastSeen: seenAt,
+          inserted: true,
+        }
+      : {
+          id: r.id,
+          mac: x.mac,
+          ip: x.ip,
+          hostname: r.hostname,
+          vendor: r.vendor,
+          name: r.name,
+          firstSeen: new Date(r.first_seen_ms),
+          lastSeen: seenAt,
+          inserted: false,
+        };
+  });
 }
 
 /**

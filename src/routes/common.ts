@@ -1,10 +1,29 @@
 import { isIP } from 'node:net';
-import type { FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type {
+  FastifyBaseLogger,
+  FastifyInstance,
+  FastifyRequest,
+  FastifySchema,
+  RawReplyDefaultExpression,
+  RawRequestDefaultExpression,
+  RawServerDefault,
+} from 'fastify';
 import { Type, type TSchema } from 'typebox';
-import type { ClientInfo } from '../services/auth.service.js';
+import { requireAuth } from '../plugins/auth.plugin.js';
+import type { AuthContext, ClientInfo } from '../services/auth.service.js';
+
+/** The app as route plugins see it: `fastify.withTypeProvider<TypeBoxTypeProvider>()`. */
+export type TypeBoxApp = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
 
 /** OpenAPI security requirement of authenticated routes: bearer token or session cookie. */
-export const security: Record<string, string[]>[] = [{ bearerAuth: [] }, { cookieAuth: [] }];
+const security: Record<string, string[]>[] = [{ bearerAuth: [] }, { cookieAuth: [] }];
 
 /** Response entries for the error statuses a route can answer, all in the error envelope. */
 export function errorResponses(...statuses: number[]): Record<number, { $ref: string }> {
@@ -21,8 +40,14 @@ export const ROUTER_CALL_ERRORS = [500, 502, 503, 504] as const;
 /** A schema that also admits null. */
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
-/** Route config of routes that need an authenticated caller. */
-export const authed = { auth: true } as const;
+/**
+ * The options of a route only an authenticated caller may use, around its
+ * schema: the auth plugin enforces `config.auth`, and the OpenAPI document
+ * shows the same requirement, so the two cannot disagree.
+ */
+export function authed<S extends FastifySchema>(schema: S) {
+  return { config: { auth: true } as const, schema: { ...schema, security } };
+}
 
 /** Recorded when not even the socket has an address (it closed): the unspecified address. */
 const UNKNOWN_IP = '0.0.0.0';
@@ -51,4 +76,25 @@ export function clientInfo(request: FastifyRequest): ClientInfo {
     userAgent: typeof ua === 'string' ? ua : null,
     requestId: request.id,
   };
+}
+
+/** Who calls an `authed` route, and from where. */
+interface Caller {
+  auth: AuthContext;
+  client: ClientInfo;
+}
+
+/** `{ routerId }`, typed as the route's params schema has it, when its path names a router. */
+type RouterOf<Params> = Params extends { routerId: infer Id } ? { routerId: Id } : unknown;
+
+/**
+ * What a handler of an `authed` route passes to its service: the caller, where
+ * the request comes from and, on routes under /routers/:routerId, the router.
+ * `const { auth, client, routerId } = caller(request)`.
+ */
+export function caller<R extends FastifyRequest>(request: R): Caller & RouterOf<R['params']>;
+export function caller(request: FastifyRequest): Caller & { routerId?: string } {
+  // Validated against the route's params schema before the handler runs.
+  const params = request.params as { routerId?: string } | undefined;
+  return { auth: requireAuth(request), client: clientInfo(request), routerId: params?.routerId };
 }

@@ -1,19 +1,18 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
-import { Envelope, ok } from '../../http/envelope.js';
-import { requireAuth } from '../../plugins/auth.plugin.js';
+import type { FastifyInstance } from 'fastify';
+import { ok } from '../../http/envelope.js';
 import type { AuthService } from '../../services/auth.service.js';
-import { authed, clientInfo, errorResponses as errors, security } from '../common.js';
+import { authed, caller, clientInfo, type TypeBoxApp } from '../common.js';
+import { authCookies, type AuthCookies } from './cookies.js';
 import {
-  ChangePasswordBodySchema,
-  CredentialsBodySchema,
-  LoginResultSchema,
-  MeSchema,
-  RevokedSchema,
-  SessionParamsSchema,
-  SessionSchema,
-  UserSchema,
+  ChangePasswordRoute,
+  ListSessionsRoute,
+  LoginRoute,
+  LogoutRoute,
+  MeRoute,
+  RegisterRoute,
+  RevokeOthersRoute,
+  RevokeSessionRoute,
 } from './schemas.js';
 
 export interface AuthRoutesOptions {
@@ -22,200 +21,71 @@ export interface AuthRoutesOptions {
   cookieSecure: boolean;
 }
 
-const DEVICE_COOKIE_MAX_AGE_SECONDS = 180 * 24 * 60 * 60;
-
 /** /api/v1/auth: registration, login and the user's sessions (SPEC §5). */
 export default async function authRoutes(fastify: FastifyInstance, options: AuthRoutesOptions) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  const { auth } = options;
+  const cookies = authCookies(options);
+  publicRoutes(app, options.auth, cookies);
+  signedInRoutes(app, options.auth, cookies);
+}
 
-  const setCookie = (reply: FastifyReply, token: string, expires: Date) =>
-    reply.setCookie(options.cookieName, token, {
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: options.cookieSecure,
-      path: '/',
-      expires,
-    });
-  // The device cookie outlives sessions and logouts: it names this browser, not a login.
-  const deviceCookieName = `${options.cookieName}_device`;
-  const setDeviceCookie = (reply: FastifyReply, value: string) =>
-    reply.setCookie(deviceCookieName, value, {
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: options.cookieSecure,
-      path: '/',
-      maxAge: DEVICE_COOKIE_MAX_AGE_SECONDS,
-    });
-  const clearCookie = (reply: FastifyReply) =>
-    reply.clearCookie(options.cookieName, {
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: options.cookieSecure,
-      path: '/',
-    });
+/** Registration and login: the routes that need no session. */
+function publicRoutes(app: TypeBoxApp, authService: AuthService, cookies: AuthCookies) {
+  app.post('/register', { schema: RegisterRoute }, async (request, reply) => {
+    const { email, password } = request.body;
+    const user = await authService.register(email, password, clientInfo(request));
+    return reply.status(201).send(ok(request, reply, user));
+  });
 
-  app.post(
-    '/register',
-    {
-      schema: {
-        tags: ['auth'],
-        summary: 'Create an account',
-        description:
-          'Limited per client address (429 RATE_LIMITED with Retry-After); 503 BUSY with Retry-After when too much password work is queued.',
-        body: CredentialsBodySchema,
-        response: { 201: Envelope(UserSchema), ...errors(400, 409, 413, 415, 429, 503) },
-      },
-    },
-    async (request, reply) => {
-      const user = await auth.register(
-        request.body.email,
-        request.body.password,
-        clientInfo(request),
-      );
-      return reply.status(201).send(ok(request, reply, user));
-    },
-  );
+  app.post('/login', { schema: LoginRoute }, async (request, reply) => {
+    const { email, password } = request.body;
+    const device = cookies.device(request);
+    const result = await authService.login(email, password, clientInfo(request), device);
+    cookies.setSession(reply, result.token, result.absoluteExpiresAt);
+    cookies.setDevice(reply, result.deviceCookie);
+    const { user, session, token } = result;
+    return ok(request, reply, { user, session, token });
+  });
+}
 
-  app.post(
-    '/login',
-    {
-      schema: {
-        tags: ['auth'],
-        summary: 'Log in; answers a bearer token and sets the session cookie',
-        description:
-          'Also sets a device cookie: later logins from this browser are throttled by its own counter only, so guesses from elsewhere cannot lock its user out. 429 with Retry-After while backing off; 503 BUSY with Retry-After when too much password work is queued.',
-        body: CredentialsBodySchema,
-        response: { 200: Envelope(LoginResultSchema), ...errors(400, 401, 429, 503) },
-      },
-    },
-    async (request, reply) => {
-      const result = await auth.login(
-        request.body.email,
-        request.body.password,
-        clientInfo(request),
-        request.cookies[deviceCookieName],
-      );
-      setCookie(reply, result.token, result.absoluteExpiresAt);
-      setDeviceCookie(reply, result.deviceCookie);
-      return ok(request, reply, {
-        user: result.user,
-        session: result.session,
-        token: result.token,
-      });
-    },
-  );
+/** What a logged-in user does with their session, the others and the password. */
+function signedInRoutes(app: TypeBoxApp, authService: AuthService, cookies: AuthCookies) {
+  app.post('/logout', authed(LogoutRoute), async (request, reply) => {
+    const { auth, client } = caller(request);
+    await authService.logout(auth, client);
+    cookies.clearSession(reply);
+    return ok(request, reply, { loggedOut: true as const });
+  });
 
-  app.post(
-    '/logout',
-    {
-      config: authed,
-      schema: {
-        tags: ['auth'],
-        summary: 'End the current session',
-        security,
-        response: {
-          200: Envelope(Type.Object({ loggedOut: Type.Literal(true) })),
-          ...errors(401, 403),
-        },
-      },
-    },
-    async (request, reply) => {
-      await auth.logout(requireAuth(request), clientInfo(request));
-      clearCookie(reply);
-      return ok(request, reply, { loggedOut: true as const });
-    },
-  );
+  app.get('/me', authed(MeRoute), async (request, reply) => {
+    const { auth } = caller(request);
+    return ok(request, reply, await authService.me(auth));
+  });
 
-  app.get(
-    '/me',
-    {
-      config: authed,
-      schema: {
-        tags: ['auth'],
-        summary: 'The current user and session',
-        security,
-        response: { 200: Envelope(MeSchema), ...errors(401) },
-      },
-    },
-    async (request, reply) => ok(request, reply, await auth.me(requireAuth(request))),
-  );
+  app.get('/sessions', authed(ListSessionsRoute), async (request, reply) => {
+    const { auth } = caller(request);
+    return ok(request, reply, await authService.listSessions(auth));
+  });
 
-  app.get(
-    '/sessions',
-    {
-      config: authed,
-      schema: {
-        tags: ['auth'],
-        summary: "The user's active sessions",
-        security,
-        response: { 200: Envelope(Type.Array(SessionSchema)), ...errors(401) },
-      },
-    },
-    async (request, reply) => ok(request, reply, await auth.listSessions(requireAuth(request))),
-  );
+  app.delete('/sessions/:sessionId', authed(RevokeSessionRoute), async (request, reply) => {
+    const { auth, client } = caller(request);
+    const { sessionId } = request.params;
+    await authService.revokeSession(auth, sessionId, client);
+    if (sessionId === auth.sessionId) {
+      cookies.clearSession(reply);
+    }
+    return ok(request, reply, { revoked: 1 });
+  });
 
-  app.delete(
-    '/sessions/:sessionId',
-    {
-      config: authed,
-      schema: {
-        tags: ['auth'],
-        summary: 'Revoke one of the user’s sessions',
-        security,
-        params: SessionParamsSchema,
-        response: { 200: Envelope(RevokedSchema), ...errors(400, 401, 403, 404) },
-      },
-    },
-    async (request, reply) => {
-      const caller = requireAuth(request);
-      await auth.revokeSession(caller, request.params.sessionId, clientInfo(request));
-      if (request.params.sessionId === caller.sessionId) {
-        clearCookie(reply);
-      }
-      return ok(request, reply, { revoked: 1 });
-    },
-  );
+  app.post('/sessions/revoke-others', authed(RevokeOthersRoute), async (request, reply) => {
+    const { auth, client } = caller(request);
+    return ok(request, reply, { revoked: await authService.revokeOthers(auth, client) });
+  });
 
-  app.post(
-    '/sessions/revoke-others',
-    {
-      config: authed,
-      schema: {
-        tags: ['auth'],
-        summary: 'Revoke every session but the current one',
-        security,
-        response: { 200: Envelope(RevokedSchema), ...errors(401, 403) },
-      },
-    },
-    async (request, reply) => {
-      const revoked = await auth.revokeOthers(requireAuth(request), clientInfo(request));
-      return ok(request, reply, { revoked });
-    },
-  );
-
-  app.post(
-    '/password',
-    {
-      config: authed,
-      schema: {
-        tags: ['auth'],
-        summary: 'Change the password; every other session is revoked',
-        description:
-          'The current-password check is throttled like logins (per account and per session): 429 TOO_MANY_ATTEMPTS with Retry-After.',
-        security,
-        body: ChangePasswordBodySchema,
-        response: { 200: Envelope(RevokedSchema), ...errors(400, 401, 403, 429, 503) },
-      },
-    },
-    async (request, reply) => {
-      const revoked = await auth.changePassword(
-        requireAuth(request),
-        request.body.currentPassword,
-        request.body.newPassword,
-        clientInfo(request),
-      );
-      return ok(request, reply, { revoked });
-    },
-  );
+  app.post('/password', authed(ChangePasswordRoute), async (request, reply) => {
+    const { auth, client } = caller(request);
+    const { currentPassword, newPassword } = request.body;
+    const revoked = await authService.changePassword(auth, currentPassword, newPassword, client);
+    return ok(request, reply, { revoked });
+  });
 }

@@ -1,6 +1,7 @@
-import { Nullable } from '../common.js';
 import { Type, type Static } from 'typebox';
-import { RouterIdSchema } from '../routers/schemas.js';
+import { Envelope } from '../../http/envelope.js';
+import { errorResponses as errors, Nullable, ROUTER_CALL_ERRORS } from '../common.js';
+import { RouterIdSchema, RouterParamsSchema } from '../routers/schemas.js';
 
 const Timestamp = Type.String({ format: 'date-time' });
 export const DeviceParamsSchema = Type.Object({
@@ -93,3 +94,70 @@ export const UnblockResultSchema = Type.Object({
   ip: Type.String(),
   removed: Type.Boolean({ description: 'whether a block recorded here was deleted' }),
 });
+
+// The endpoints: what each validates and answers, and how the OpenAPI document
+// describes it. Blocking is documented with the lists.
+
+/** POST /routers/{routerId}/scan */
+export const ScanRoute = {
+  tags: ['devices'],
+  summary: "Scan the router's network and update the device inventory",
+  description:
+    'Answers the devices found, each with `new` when first seen. At most one scan per router every SCAN_MIN_INTERVAL_SECONDS (429 RATE_LIMITED with Retry-After).',
+  params: RouterParamsSchema,
+  response: {
+    200: Envelope(ScanResultSchema),
+    ...errors(400, 401, 403, 404, 429, ...ROUTER_CALL_ERRORS),
+  },
+};
+
+/** GET /routers/{routerId}/devices */
+export const ListDevicesRoute = {
+  tags: ['devices'],
+  summary: 'The device inventory with online, blocked and list flags',
+  params: RouterParamsSchema,
+  response: { 200: Envelope(Type.Array(DeviceSchema)), ...errors(400, 401, 404) },
+};
+
+/** PATCH /routers/{routerId}/devices/{deviceId} */
+export const RenameDeviceRoute = {
+  tags: ['devices'],
+  summary: 'Name a device (null clears the name)',
+  params: DeviceParamsSchema,
+  body: RenameDeviceBodySchema,
+  response: { 200: Envelope(DeviceSchema), ...errors(400, 401, 403, 404) },
+};
+
+/** POST /routers/{routerId}/block */
+export const BlockRoute = {
+  tags: ['lists'],
+  summary: 'Block the device with this IP on the router firewall',
+  params: RouterParamsSchema,
+  body: IpBodySchema,
+  response: {
+    200: Envelope(BlockResultSchema),
+    ...errors(400, 401, 403, 404, ...ROUTER_CALL_ERRORS),
+  },
+};
+
+/** POST /routers/{routerId}/unblock */
+export const UnblockRoute = {
+  tags: ['lists'],
+  summary: 'Unblock the device with this IP',
+  description:
+    'The router is asked even when no block is recorded here, since it may hold a rule this server lost; a router without such a rule answers 502 ROUTER_COMMAND_FAILED.',
+  params: RouterParamsSchema,
+  body: IpBodySchema,
+  response: {
+    200: Envelope(UnblockResultSchema),
+    ...errors(400, 401, 403, 404, ...ROUTER_CALL_ERRORS),
+  },
+};
+
+/** GET /routers/{routerId}/blocked */
+export const ListBlockedRoute = {
+  tags: ['lists'],
+  summary: 'The devices blocked through this server',
+  params: RouterParamsSchema,
+  response: { 200: Envelope(Type.Array(BlockedDeviceSchema)), ...errors(400, 401, 404) },
+};

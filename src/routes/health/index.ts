@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { Type } from 'typebox';
 import { AppError } from '../../errors.js';
-import { Envelope, ok } from '../../http/envelope.js';
+import { ok } from '../../http/envelope.js';
+import { HealthRoute, ReadyRoute } from './schemas.js';
 
 export interface HealthRoutesOptions {
   pingDatabase(): Promise<void>;
@@ -29,49 +29,24 @@ function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
 
 /** Liveness (no dependencies) and readiness (the database answers; the Commands-Server is reported). */
 export default async function healthRoutes(app: FastifyInstance, options: HealthRoutesOptions) {
-  app.get(
-    '/health',
-    {
-      schema: {
-        tags: ['operations'],
-        summary: 'Liveness: the process answers; checks no dependency',
-        response: { 200: Envelope(Type.Object({ status: Type.Literal('ok') })) },
-      },
-    },
-    async (request, reply) => ok(request, reply, { status: 'ok' as const }),
+  app.get('/health', { schema: HealthRoute }, async (request, reply) =>
+    ok(request, reply, { status: 'ok' as const }),
   );
 
-  app.get(
-    '/ready',
-    {
-      schema: {
-        tags: ['operations'],
-        summary: 'Readiness: the database answers; the Commands-Server is reported, not required',
-        response: {
-          200: Envelope(
-            Type.Object({
-              database: Type.Literal('ok'),
-              commandsServer: Type.Union([Type.Literal('ok'), Type.Literal('unavailable')]),
-            }),
-          ),
-        },
-      },
-    },
-    async (request, reply) => {
-      const [database, commandsServer] = await Promise.allSettled([
-        withTimeout(options.pingDatabase(), READY_TIMEOUT_MS),
-        withTimeout(options.pingCommandsServer(), READY_TIMEOUT_MS),
-      ]);
-      if (database.status === 'rejected') {
-        throw new AppError('DATABASE_UNAVAILABLE', 'The database does not answer', {
-          cause: database.reason,
-        });
-      }
-      return ok(request, reply, {
-        database: 'ok' as const,
-        commandsServer:
-          commandsServer.status === 'fulfilled' ? ('ok' as const) : ('unavailable' as const),
+  app.get('/ready', { schema: ReadyRoute }, async (request, reply) => {
+    const [database, commandsServer] = await Promise.allSettled([
+      withTimeout(options.pingDatabase(), READY_TIMEOUT_MS),
+      withTimeout(options.pingCommandsServer(), READY_TIMEOUT_MS),
+    ]);
+    if (database.status === 'rejected') {
+      throw new AppError('DATABASE_UNAVAILABLE', 'The database does not answer', {
+        cause: database.reason,
       });
-    },
-  );
+    }
+    return ok(request, reply, {
+      database: 'ok' as const,
+      commandsServer:
+        commandsServer.status === 'fulfilled' ? ('ok' as const) : ('unavailable' as const),
+    });
+  });
 }

@@ -1,19 +1,15 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { Type } from 'typebox';
-import { Envelope, ok } from '../../http/envelope.js';
-import { requireAuth } from '../../plugins/auth.plugin.js';
+import { ok } from '../../http/envelope.js';
 import type { InvitationsService } from '../../services/invitations.service.js';
-import { authed, clientInfo, errorResponses as errors, security } from '../common.js';
-import { RouterParamsSchema, RouterSchema } from '../routers/schemas.js';
+import { authed, caller, type TypeBoxApp } from '../common.js';
 import {
-  DeclinedInvitationSchema,
-  InvitationParamsSchema,
-  InviteBodySchema,
-  ReceivedInvitationSchema,
-  RevokedInvitationSchema,
-  RouterInvitationParamsSchema,
-  SentInvitationSchema,
+  AcceptInvitationRoute,
+  DeclineInvitationRoute,
+  InviteRoute,
+  ListReceivedRoute,
+  ListSentRoute,
+  RevokeInvitationRoute,
 } from './schemas.js';
 
 export interface InvitationRoutesOptions {
@@ -32,142 +28,59 @@ export default async function invitationRoutes(
   options: InvitationRoutesOptions,
 ) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  const { invitations } = options;
+  ownerRoutes(app, options.invitations);
+  inviteeRoutes(app, options.invitations);
+}
 
-  app.post(
-    '/routers/:routerId/invitations',
-    {
-      config: authed,
-      schema: {
-        tags: ['routers'],
-        summary: 'Invite an email address to join the router (owner only)',
-        description:
-          'The answer never depends on whether an account exists for the address, or is already a member. 201 with a new invitation; 200 with the open one for that address, renewed (new expiry).',
-        security,
-        params: RouterParamsSchema,
-        body: InviteBodySchema,
-        response: {
-          200: Envelope(SentInvitationSchema),
-          201: Envelope(SentInvitationSchema),
-          ...errors(400, 401, 403, 404),
-        },
-      },
-    },
-    async (request, reply) => {
-      const { invitation, created } = await invitations.invite(
-        requireAuth(request),
-        clientInfo(request),
-        request.params.routerId,
-        request.body.email,
-      );
-      return reply.status(created ? 201 : 200).send(ok(request, reply, invitation));
-    },
-  );
+/** The owner's side: invite, list the open invitations, revoke one. */
+function ownerRoutes(app: TypeBoxApp, invitations: InvitationsService) {
+  app.post('/routers/:routerId/invitations', authed(InviteRoute), async (request, reply) => {
+    const { auth, client, routerId } = caller(request);
+    const { email } = request.body;
+    const { invitation, created } = await invitations.invite(auth, client, routerId, email);
+    return reply.status(created ? 201 : 200).send(ok(request, reply, invitation));
+  });
 
-  app.get(
-    '/routers/:routerId/invitations',
-    {
-      config: authed,
-      schema: {
-        tags: ['routers'],
-        summary: "The router's open invitations, oldest first (owner only)",
-        security,
-        params: RouterParamsSchema,
-        response: {
-          200: Envelope(Type.Array(SentInvitationSchema)),
-          ...errors(400, 401, 403, 404),
-        },
-      },
-    },
-    async (request, reply) =>
-      ok(
-        request,
-        reply,
-        await invitations.listForRouter(requireAuth(request), request.params.routerId),
-      ),
-  );
+  app.get('/routers/:routerId/invitations', authed(ListSentRoute), async (request, reply) => {
+    const { auth, routerId } = caller(request);
+    return ok(request, reply, await invitations.listForRouter(auth, routerId));
+  });
 
   app.delete(
     '/routers/:routerId/invitations/:invitationId',
-    {
-      config: authed,
-      schema: {
-        tags: ['routers'],
-        summary: 'Revoke an open invitation (owner only)',
-        security,
-        params: RouterInvitationParamsSchema,
-        response: { 200: Envelope(RevokedInvitationSchema), ...errors(400, 401, 403, 404) },
-      },
-    },
+    authed(RevokeInvitationRoute),
     async (request, reply) => {
-      const result = await invitations.revoke(
-        requireAuth(request),
-        clientInfo(request),
-        request.params.routerId,
-        request.params.invitationId,
-      );
-      return ok(request, reply, result);
+      const { auth, client, routerId } = caller(request);
+      const { invitationId } = request.params;
+      return ok(request, reply, await invitations.revoke(auth, client, routerId, invitationId));
     },
   );
+}
 
-  app.get(
-    '/invitations',
-    {
-      config: authed,
-      schema: {
-        tags: ['invitations'],
-        summary: "The caller's open invitations, matched by their account's email",
-        security,
-        response: { 200: Envelope(Type.Array(ReceivedInvitationSchema)), ...errors(401) },
-      },
-    },
-    async (request, reply) =>
-      ok(request, reply, await invitations.listReceived(requireAuth(request))),
-  );
+/** The invitee's side: their invitations, accept or decline. */
+function inviteeRoutes(app: TypeBoxApp, invitations: InvitationsService) {
+  app.get('/invitations', authed(ListReceivedRoute), async (request, reply) => {
+    const { auth } = caller(request);
+    return ok(request, reply, await invitations.listReceived(auth));
+  });
 
   app.post(
     '/invitations/:invitationId/accept',
-    {
-      config: authed,
-      schema: {
-        tags: ['invitations'],
-        summary: 'Accept an invitation: the caller becomes a member of the router',
-        description:
-          'Answers the router as the caller now sees it; a caller who already belongs keeps their membership.',
-        security,
-        params: InvitationParamsSchema,
-        response: { 200: Envelope(RouterSchema), ...errors(400, 401, 403, 404) },
-      },
-    },
+    authed(AcceptInvitationRoute),
     async (request, reply) => {
-      const router = await invitations.accept(
-        requireAuth(request),
-        clientInfo(request),
-        request.params.invitationId,
-      );
-      return ok(request, reply, router);
+      const { auth, client } = caller(request);
+      const { invitationId } = request.params;
+      return ok(request, reply, await invitations.accept(auth, client, invitationId));
     },
   );
 
   app.post(
     '/invitations/:invitationId/decline',
-    {
-      config: authed,
-      schema: {
-        tags: ['invitations'],
-        summary: 'Decline an invitation',
-        security,
-        params: InvitationParamsSchema,
-        response: { 200: Envelope(DeclinedInvitationSchema), ...errors(400, 401, 403, 404) },
-      },
-    },
+    authed(DeclineInvitationRoute),
     async (request, reply) => {
-      const result = await invitations.decline(
-        requireAuth(request),
-        clientInfo(request),
-        request.params.invitationId,
-      );
-      return ok(request, reply, result);
+      const { auth, client } = caller(request);
+      const { invitationId } = request.params;
+      return ok(request, reply, await invitations.decline(auth, client, invitationId));
     },
   );
 }

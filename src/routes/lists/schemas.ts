@@ -1,6 +1,8 @@
-import { Nullable } from '../common.js';
 import { Type, type Static } from 'typebox';
+import type { ListName } from '../../clients/commands-server.types.js';
+import { Envelope } from '../../http/envelope.js';
 import { ROUTER_ID_PATTERN } from '../../validation/router-input.js';
+import { errorResponses as errors, Nullable, ROUTER_CALL_ERRORS } from '../common.js';
 
 /** The two lists; each gets its own static paths so none collides with /devices, /blocked… */
 export const LIST_NAMES = ['whitelist', 'blacklist'] as const;
@@ -95,4 +97,97 @@ export const DriftSchema = Type.Object({
   onlyOnRouter: Type.Array(Type.String(), {
     description: "exactly as the router's state file holds them",
   }),
+});
+
+// The endpoints of each list: what each validates and answers, and how the
+// OpenAPI document describes it.
+const tags = ['lists'];
+
+/** GET /routers/{routerId}/{list} */
+export const listEntriesRoute = (list: ListName) => ({
+  tags,
+  summary: `The ${list} entries, from the database (any member)`,
+  params: ListParamsSchema,
+  response: { 200: Envelope(Type.Array(EntrySchema)), ...errors(400, 401, 404) },
+});
+
+/** POST /routers/{routerId}/{list} */
+export const addEntryRoute = (list: ListName) => ({
+  tags,
+  summary: `Add an IPv4 address to the ${list} on the router, then save it (any member); 201 when new, 200 when it was already there`,
+  params: ListParamsSchema,
+  body: AddEntryBodySchema,
+  response: {
+    200: Envelope(EntrySchema),
+    201: Envelope(EntrySchema),
+    ...errors(400, 401, 403, 404, 413, 415, ...ROUTER_CALL_ERRORS),
+  },
+});
+
+/** PATCH /routers/{routerId}/{list}/{ip} */
+export const updateEntryRoute = (list: ListName) => ({
+  tags,
+  summary: `Rename or re-describe a ${list} entry; database only (any member)`,
+  params: EntryParamsSchema,
+  body: UpdateEntryBodySchema,
+  response: { 200: Envelope(EntrySchema), ...errors(400, 401, 403, 404, 413, 415) },
+});
+
+/** DELETE /routers/{routerId}/{list}/{ip} */
+export const removeEntryRoute = (list: ListName) => ({
+  tags,
+  summary: `Remove an address from the ${list} on the router and in the database (any member)`,
+  params: EntryParamsSchema,
+  response: {
+    200: Envelope(RemovedSchema),
+    ...errors(400, 401, 403, 404, ...ROUTER_CALL_ERRORS),
+  },
+});
+
+/** GET /routers/{routerId}/{list}/drift */
+export const driftRoute = (list: ListName) => ({
+  tags,
+  summary: `Compare the router's ${list} with the database (any member)`,
+  params: ListParamsSchema,
+  response: { 200: Envelope(DriftSchema), ...errors(400, 401, 404, ...ROUTER_CALL_ERRORS) },
+});
+
+/** GET /routers/{routerId}/{list}/mode */
+export const getModeRoute = (list: ListName) => ({
+  tags,
+  summary: `Whether ${list} mode is active, from the database (any member)`,
+  params: ListParamsSchema,
+  response: { 200: Envelope(ModeSchema), ...errors(400, 401, 404) },
+});
+
+/** PUT /routers/{routerId}/{list}/mode */
+export const setModeRoute = (list: ListName) => ({
+  tags,
+  summary: `Activate or deactivate ${list} mode (owner only); activating it replaces the other mode, deactivating it while it is not active changes nothing`,
+  params: ListParamsSchema,
+  body: ModeBodySchema,
+  response: {
+    200: Envelope(ModeSchema),
+    ...errors(400, 401, 403, 404, ...ROUTER_CALL_ERRORS),
+  },
+});
+
+/** GET /routers/{routerId}/{list}/rates */
+export const getRatesRoute = (list: ListName) => ({
+  tags,
+  summary: `The ${list} limited and full rates in Mbps, from the database (any member)`,
+  params: ListParamsSchema,
+  response: { 200: Envelope(RatesSchema), ...errors(400, 401, 404) },
+});
+
+/** PUT /routers/{routerId}/{list}/rates */
+export const setRatesRoute = (list: ListName) => ({
+  tags,
+  summary: `Set the ${list} limited and/or full rate in Mbps (owner only); if the second rate fails, the first stays applied and saved (listed in error.details.applied)`,
+  params: ListParamsSchema,
+  body: RatesBodySchema,
+  response: {
+    200: Envelope(RatesSchema),
+    ...errors(400, 401, 403, 404, ...ROUTER_CALL_ERRORS),
+  },
 });

@@ -1,5 +1,7 @@
 import { Type, type Static } from 'typebox';
+import { Envelope } from '../../http/envelope.js';
 import { ROUTER_ID_PATTERN } from '../../validation/router-input.js';
+import { errorResponses as errors } from '../common.js';
 
 const Timestamp = Type.String({ format: 'date-time' });
 const Role = Type.Union([Type.Literal('owner'), Type.Literal('member')]);
@@ -101,3 +103,81 @@ export const ActivityPageSchema = Type.Object({
     description: 'pass as ?before= for the next, older page; null on the last page',
   }),
 });
+
+// The endpoints: what each validates and answers, and how the OpenAPI document
+// describes it.
+
+// Every Commands-Server failure class the add can answer (SPEC §6).
+const COMMANDS_SERVER_ERRORS = [502, 503, 504] as const;
+
+/** GET /routers */
+export const ListRoutersRoute = {
+  tags: ['routers'],
+  summary: 'The routers the caller is a member of',
+  response: { 200: Envelope(Type.Array(RouterSchema)), ...errors(401) },
+};
+
+/** POST /routers */
+export const AddRouterRoute = {
+  tags: ['routers'],
+  summary: 'Add a router; the first user to add it owns it',
+  description:
+    'A cheap read through the Commands-Server proves the router answers before anything is stored. 201 when added, 200 when the caller already had it; 409 ROUTER_ALREADY_CLAIMED when another user owns it.',
+  body: AddRouterBodySchema,
+  response: {
+    200: Envelope(RouterSchema),
+    201: Envelope(RouterSchema),
+    ...errors(400, 401, 403, 409, ...COMMANDS_SERVER_ERRORS),
+  },
+};
+
+/** GET /routers/{routerId} */
+export const GetRouterRoute = {
+  tags: ['routers'],
+  summary: 'One router of the caller',
+  params: RouterParamsSchema,
+  response: { 200: Envelope(RouterSchema), ...errors(400, 401, 404) },
+};
+
+/** PATCH /routers/{routerId} */
+export const RenameRouterRoute = {
+  tags: ['routers'],
+  summary: 'Rename a router (owner only)',
+  params: RouterParamsSchema,
+  body: RenameRouterBodySchema,
+  response: { 200: Envelope(RouterSchema), ...errors(400, 401, 403, 404) },
+};
+
+/** DELETE /routers/{routerId} */
+export const RemoveRouterRoute = {
+  tags: ['routers'],
+  summary: 'The owner deletes the router and all its data; a member leaves it',
+  description: 'Nothing is sent to the router.',
+  params: RouterParamsSchema,
+  response: { 200: Envelope(RemovedRouterSchema), ...errors(400, 401, 403, 404) },
+};
+
+/** GET /routers/{routerId}/members */
+export const ListMembersRoute = {
+  tags: ['routers'],
+  summary: 'The members of a router, owner first',
+  params: RouterParamsSchema,
+  response: { 200: Envelope(Type.Array(MemberSchema)), ...errors(400, 401, 404) },
+};
+
+/** DELETE /routers/{routerId}/members/{userId} */
+export const RemoveMemberRoute = {
+  tags: ['routers'],
+  summary: 'Remove a member (owner only; the owner cannot remove themself)',
+  params: MemberParamsSchema,
+  response: { 200: Envelope(RemovedMemberSchema), ...errors(400, 401, 403, 404, 409) },
+};
+
+/** GET /routers/{routerId}/activity */
+export const ActivityRoute = {
+  tags: ['usage'],
+  summary: "The router's audit events, newest first, paginated",
+  params: RouterParamsSchema,
+  querystring: ActivityQuerySchema,
+  response: { 200: Envelope(ActivityPageSchema), ...errors(400, 401, 404) },
+};

@@ -1,5 +1,7 @@
 import { Type, type Static } from 'typebox';
+import { Envelope } from '../../http/envelope.js';
 import { ROUTER_ID_PATTERN } from '../../validation/router-input.js';
+import { errorResponses as errors, ROUTER_CALL_ERRORS } from '../common.js';
 
 const RouterId = Type.String({
   pattern: ROUTER_ID_PATTERN,
@@ -62,3 +64,32 @@ export const DeviceUsageSchema = Type.Object({
       "when the Commands-Server computed it: its host's local time, ISO 8601 without a zone, passed through as given",
   }),
 });
+
+// The endpoints: what each validates and answers, and how the OpenAPI document
+// describes it.
+const tags = ['usage'];
+
+/** GET /routers/{routerId}/usage */
+export const RouterUsageRoute = {
+  tags,
+  summary: 'Traffic per device for a period, in MiB (any member)',
+  params: UsageParamsSchema,
+  querystring: UsageQuerySchema,
+  response: {
+    200: Envelope(RouterUsageSchema),
+    ...errors(400, 401, 404, ...ROUTER_CALL_ERRORS),
+  },
+};
+
+/** GET /routers/{routerId}/usage/{mac} */
+export const DeviceUsageRoute = {
+  tags,
+  summary:
+    "One device's traffic for a period, in MiB (any member); a device unknown to the router or under the period's threshold is a 502 ROUTER_COMMAND_FAILED, as the router reports it",
+  params: DeviceUsageParamsSchema,
+  querystring: UsageQuerySchema,
+  response: {
+    200: Envelope(DeviceUsageSchema),
+    ...errors(400, 401, 404, ...ROUTER_CALL_ERRORS),
+  },
+};
