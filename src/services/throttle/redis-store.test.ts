@@ -24,13 +24,20 @@ function loadsIoredis(construct: string): boolean {
   return out.stdout.trim() === 'true';
 }
 
+// Two fresh processes that compile the whole object graph: seconds each on a busy machine.
+const SPAWN_TIMEOUT_MS = 60_000;
+
 describe('RedisThrottleStore', () => {
-  it('loads ioredis only when a Redis store is made (REDIS_URL set)', () => {
-    expect(loadsIoredis('void createServices; void RedisThrottleStore;')).toBe(false);
-    expect(
-      loadsIoredis(
-        "const store = new RedisThrottleStore('redis://127.0.0.1:9', 'x:'); await store.close();",
-      ),
-    ).toBe(true);
-  });
+  it(
+    'loads ioredis only when a Redis store is made (REDIS_URL set)',
+    { timeout: SPAWN_TIMEOUT_MS },
+    () => {
+      expect(loadsIoredis('void createServices; void RedisThrottleStore;')).toBe(false);
+      expect(
+        loadsIoredis(
+          "const store = new RedisThrottleStore('redis://127.0.0.1:9', 'x:'); await store.close();",
+        ),
+      ).toBe(true);
+    },
+  );
 });
