@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ForbiddenError, UnauthorizedError } from '../errors.js';
-import type { AuthContext, AuthService } from '../services/auth.service.js';
+import type { AuthContext } from '../services/auth-context.js';
+import type { AuthService } from '../services/auth.service.js';
 import { isRouterId } from '../validation/router-input.js';
 
 declare module 'fastify' {

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import type { FastifyRequest } from 'fastify';
 import { Type, type TSchema } from 'typebox';
-import type { ClientInfo } from '../services/auth.service.js';
+import type { ClientInfo } from '../services/auth-context.js';
 
 /** OpenAPI security requirement of authenticated routes: bearer token or session cookie. */
 export const security: Record<string, string[]>[] = [{ bearerAuth: [] }, { cookieAuth: [] }];

@@ -3,9 +3,9 @@ import { parseEmail } from '../validation/email.js';
 import type { Executor } from '../db/client.js';
 import { NotFoundError, ServiceBusyError, UnauthorizedError } from '../errors.js';
 import type { AuditRepository } from '../repositories/audit.repository.js';
-import type { RouterAccess } from '../repositories/routers.repository.js';
 import type { SessionRow, SessionsRepository } from '../repositories/sessions.repository.js';
 import type { UserRow, UsersRepository } from '../repositories/users.repository.js';
+import type { AuthContext, ClientInfo } from './auth-context.js';
 import type { CommandsSessionService } from './commands-session.service.js';
 import type { PasswordService } from './password.service.js';
 import type { PasswordWorkPriority, PasswordWorkQueue } from './password-work-queue.js';
@@ -13,26 +13,8 @@ import type { DeviceCookies } from './throttle/device-cookie.js';
 import type { LoginThrottle, Reservation } from './throttle/login-throttle.js';
 import { hashToken, looksLikeToken, newSessionToken, sameDigest } from './tokens.js';
 
-/** Who is calling: set on the request by the auth plugin. */
-export interface AuthContext {
-  userId: string;
-  email: string;
-  sessionId: string;
-  sessionExpiresAt: Date;
-  /**
-   * When authentication was asked about a router (router routes): the caller's
-   * access to it, read in the same query; null when it does not exist or the
-   * caller is not a member.
-   */
-  router?: { routerId: string; access: RouterAccess | null };
-}
-
-/** Where a request comes from, for audit events and session listings. */
-export interface ClientInfo {
-  ip: string;
-  userAgent: string | null;
-  requestId: string;
-}
+// Re-exported until router-audit.ts and router-operation.runner.ts import them from auth-context.ts.
+export type { AuthContext, ClientInfo } from './auth-context.js';
 
 export interface PublicUser {
   id: string;

@@ -6,7 +6,7 @@ import type {
   RouterRole,
   RoutersRepository,
 } from '../repositories/routers.repository.js';
-import type { AuthContext, ClientInfo } from './auth.service.js';
+import type { AuthContext, ClientInfo } from './auth-context.js';
 import { recordRouterEvent } from './router-audit.js';
 import type { RouterOperationRunner } from './router-operation.runner.js';
 
