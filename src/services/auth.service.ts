@@ -13,9 +13,6 @@ import type { DeviceCookies } from './throttle/device-cookie.js';
 import type { LoginThrottle, Reservation } from './throttle/login-throttle.js';
 import { hashToken, looksLikeToken, newSessionToken, sameDigest } from './tokens.js';
 
-// Re-exported until router-audit.ts and router-operation.runner.ts import them from auth-context.ts.
-export type { AuthContext, ClientInfo } from './auth-context.js';
-
 export interface PublicUser {
   id: string;
   email: string;

@@ -1,6 +1,6 @@
 import type { Executor } from '../db/client.js';
 import type { AuditRepository } from '../repositories/audit.repository.js';
-import type { AuthContext, ClientInfo } from './auth.service.js';
+import type { AuthContext, ClientInfo } from './auth-context.js';
 
 /** A router change made in the database only (no Commands-Server call), for the audit trail. */
 export interface RouterEvent {

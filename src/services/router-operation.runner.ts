@@ -6,7 +6,7 @@ import type { Database, Executor, Transaction } from '../db/client.js';
 import { AppError, ForbiddenError, NotFoundError } from '../errors.js';
 import type { AuditRepository } from '../repositories/audit.repository.js';
 import type { RouterAccess, RoutersRepository } from '../repositories/routers.repository.js';
-import type { AuthContext, ClientInfo } from './auth.service.js';
+import type { AuthContext, ClientInfo } from './auth-context.js';
 import type { CommandsSessionService } from './commands-session.service.js';
 
 export interface OperationSpec<R, P> {
