@@ -3,7 +3,10 @@ import { parseEmail } from '../validation/email.js';
 import type { Executor } from '../db/client.js';
 import { NotFoundError, ServiceBusyError, UnauthorizedError } from '../errors.js';
 import type { AuditRepository } from '../repositories/audit.repository.js';
-import type { SessionRow, SessionsRepository } from '../repositories/sessions.repository.js';
+import type {
+  LoginSessionsRepository,
+  SessionRow,
+} from '../repositories/login-sessions.repository.js';
 import type { UserRow, UsersRepository } from '../repositories/users.repository.js';
 import type { AuthContext, ClientInfo } from './auth-context.js';
 import type { CommandsSessionService } from './commands-session.service.js';
@@ -73,7 +76,7 @@ export class AuthService {
   constructor(
     private readonly deps: {
       users: UsersRepository;
-      sessions: SessionsRepository;
+      sessions: LoginSessionsRepository;
       audit: AuditRepository;
       passwords: PasswordService;
       passwordWork: PasswordWorkQueue;

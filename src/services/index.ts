@@ -12,7 +12,8 @@ import { DevicesRepository } from '../repositories/devices.repository.js';
 import { InvitationsRepository } from '../repositories/invitations.repository.js';
 import { RouterSettingsRepository } from '../repositories/router-settings.repository.js';
 import { RoutersRepository } from '../repositories/routers.repository.js';
-import { SessionsRepository } from '../repositories/sessions.repository.js';
+import { CommandsSessionStateRepository } from '../repositories/commands-session-state.repository.js';
+import { LoginSessionsRepository } from '../repositories/login-sessions.repository.js';
 import { UsersRepository } from '../repositories/users.repository.js';
 import { AccessListsService } from './access-lists.service.js';
 import { ActivityService } from './activity.service.js';
@@ -49,7 +50,8 @@ export interface ServiceDeps {
 export function createServices(deps: ServiceDeps) {
   const { config, db, clock, log } = deps;
   const users = new UsersRepository(db.db);
-  const sessions = new SessionsRepository(db.db);
+  const sessions = new LoginSessionsRepository(db.db);
+  const sessionState = new CommandsSessionStateRepository(db.db);
   const audit = new AuditRepository(db.db);
   const routers = new RoutersRepository(db.db);
 
@@ -70,7 +72,7 @@ export function createServices(deps: ServiceDeps) {
   );
   const commandsSessions = new CommandsSessionService(
     deps.commandsServer,
-    sessions,
+    sessionState,
     clock,
     log.child({ component: 'commands-session' }),
   );
@@ -124,7 +126,7 @@ export function createServices(deps: ServiceDeps) {
   const wifi = new WifiService({ runner, commandsSessions });
   const usage = new UsageService({ runner, commandsSessions });
   const sweeper = new SessionSweeper(
-    sessions,
+    sessionState,
     commandsSessions,
     clock,
     log.child({ component: 'sweeper' }),
