@@ -17,7 +17,7 @@ import { LoginSessionsRepository } from '../repositories/login-sessions.reposito
 import { UsersRepository } from '../repositories/users.repository.js';
 import { AccessListsService } from './access-lists.service.js';
 import { ActivityService } from './activity.service.js';
-import { AuthService } from './auth.service.js';
+import { createAuthServices } from './auth/index.js';
 import { BlockingService } from './blocking.service.js';
 import { CommandsSessionService } from './commands-session.service.js';
 import { DevicesService } from './devices.service.js';
@@ -76,7 +76,7 @@ export function createServices(deps: ServiceDeps) {
     clock,
     log.child({ component: 'commands-session' }),
   );
-  const auth = new AuthService({
+  const auth = createAuthServices({
     users,
     sessions,
     audit,

@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { Envelope, ok } from '../../http/envelope.js';
 import { requireAuth } from '../../plugins/auth.plugin.js';
-import type { AuthService } from '../../services/auth.service.js';
+import type { AuthServices } from '../../services/auth/index.js';
 import { authed, clientInfo, errorResponses as errors, security } from '../common.js';
 import {
   ChangePasswordBodySchema,
@@ -17,7 +17,7 @@ import {
 } from './schemas.js';
 
 export interface AuthRoutesOptions {
-  auth: AuthService;
+  auth: AuthServices;
   cookieName: string;
   cookieSecure: boolean;
 }
@@ -68,7 +68,7 @@ export default async function authRoutes(fastify: FastifyInstance, options: Auth
       },
     },
     async (request, reply) => {
-      const user = await auth.register(
+      const user = await auth.registration.register(
         request.body.email,
         request.body.password,
         clientInfo(request),
@@ -90,7 +90,7 @@ export default async function authRoutes(fastify: FastifyInstance, options: Auth
       },
     },
     async (request, reply) => {
-      const result = await auth.login(
+      const result = await auth.login.login(
         request.body.email,
         request.body.password,
         clientInfo(request),
@@ -121,7 +121,7 @@ export default async function authRoutes(fastify: FastifyInstance, options: Auth
       },
     },
     async (request, reply) => {
-      await auth.logout(requireAuth(request), clientInfo(request));
+      await auth.sessions.logout(requireAuth(request), clientInfo(request));
       clearCookie(reply);
       return ok(request, reply, { loggedOut: true as const });
     },
@@ -138,7 +138,7 @@ export default async function authRoutes(fastify: FastifyInstance, options: Auth
         response: { 200: Envelope(MeSchema), ...errors(401) },
       },
     },
-    async (request, reply) => ok(request, reply, await auth.me(requireAuth(request))),
+    async (request, reply) => ok(request, reply, await auth.sessions.me(requireAuth(request))),
   );
 
   app.get(
@@ -152,7 +152,7 @@ export default async function authRoutes(fastify: FastifyInstance, options: Auth
         response: { 200: Envelope(Type.Array(SessionSchema)), ...errors(401) },
       },
     },
-    async (request, reply) => ok(request, reply, await auth.listSessions(requireAuth(request))),
+    async (request, reply) => ok(request, reply, await auth.sessions.list(requireAuth(request))),
   );
 
   app.delete(
@@ -169,7 +169,7 @@ export default async function authRoutes(fastify: FastifyInstance, options: Auth
     },
     async (request, reply) => {
       const caller = requireAuth(request);
-      await auth.revokeSession(caller, request.params.sessionId, clientInfo(request));
+      await auth.sessions.revoke(caller, request.params.sessionId, clientInfo(request));
       if (request.params.sessionId === caller.sessionId) {
         clearCookie(reply);
       }
@@ -189,7 +189,7 @@ export default async function authRoutes(fastify: FastifyInstance, options: Auth
       },
     },
     async (request, reply) => {
-      const revoked = await auth.revokeOthers(requireAuth(request), clientInfo(request));
+      const revoked = await auth.sessions.revokeOthers(requireAuth(request), clientInfo(request));
       return ok(request, reply, { revoked });
     },
   );
@@ -209,7 +209,7 @@ export default async function authRoutes(fastify: FastifyInstance, options: Auth
       },
     },
     async (request, reply) => {
-      const revoked = await auth.changePassword(
+      const revoked = await auth.passwordChange.change(
         requireAuth(request),
         request.body.currentPassword,
         request.body.newPassword,
