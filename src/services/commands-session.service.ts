@@ -4,7 +4,7 @@ import { CommandsServerError } from '../clients/commands-server.errors.js';
 import type { CommandsServerHttp } from '../clients/commands-server.http.js';
 import type { Clock } from '../clock.js';
 import type { CommandsSessionStateRepository } from '../repositories/commands-session-state.repository.js';
-import { LoginRouterGate } from './login-router-gate.js';
+import { LoginRouterGate } from './login-router.gate.js';
 
 /** The ids of one router operation: the login session (= Commands-Server sessionId) and the router. */
 export interface OperationIds {

@@ -21,7 +21,7 @@ import { createAuthServices } from './auth/index.js';
 import { BlockingService } from './blocking.service.js';
 import { CommandsSessionService } from './commands-session.service.js';
 import { DevicesService } from './devices.service.js';
-import { PasswordWorkQueue } from './password-work-queue.js';
+import { PasswordWorkQueue } from './password-work.queue.js';
 import { DeviceCookies } from './throttle/device-cookie.js';
 import { LoginThrottle } from './throttle/login-throttle.js';
 import { RedisThrottleStore } from './throttle/redis-store.js';
@@ -32,7 +32,7 @@ import { PasswordService } from './password.service.js';
 import { RouterMembersService } from './router-members.service.js';
 import { RouterOperationRunner } from './router-operation.runner.js';
 import { RoutersService } from './routers.service.js';
-import { SessionSweeper } from './session-sweeper.js';
+import { SessionSweeper } from './session-sweeper.job.js';
 import { UsageService } from './usage.service.js';
 import { WifiService } from './wifi.service.js';
 

@@ -4,7 +4,7 @@ import type { LoginSessionsRepository } from '../../repositories/login-sessions.
 import type { UsersRepository } from '../../repositories/users.repository.js';
 import type { CommandsSessionService } from '../commands-session.service.js';
 import type { PasswordService } from '../password.service.js';
-import type { PasswordWorkQueue } from '../password-work-queue.js';
+import type { PasswordWorkQueue } from '../password-work.queue.js';
 import type { DeviceCookies } from '../throttle/device-cookie.js';
 import type { LoginThrottle } from '../throttle/login-throttle.js';
 import { AuthAudit } from './auth-audit.js';

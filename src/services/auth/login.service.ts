@@ -9,7 +9,7 @@ import { parseEmail } from '../../validation/email.js';
 import type { ClientInfo } from '../auth-context.js';
 import type { CommandsSessionService } from '../commands-session.service.js';
 import type { PasswordService } from '../password.service.js';
-import type { PasswordWorkQueue } from '../password-work-queue.js';
+import type { PasswordWorkQueue } from '../password-work.queue.js';
 import type { DeviceCookies } from '../throttle/device-cookie.js';
 import type { LoginThrottle } from '../throttle/login-throttle.js';
 import type { AuthAudit } from './auth-audit.js';

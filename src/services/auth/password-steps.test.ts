@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ServiceBusyError, ValidationError } from '../../errors.js';
 import type { PasswordService } from '../password.service.js';
-import { PasswordWorkQueue } from '../password-work-queue.js';
+import { PasswordWorkQueue } from '../password-work.queue.js';
 import type { Reservation } from '../throttle/login-throttle.js';
 import { PasswordSteps } from './password-steps.js';
 

@@ -1,6 +1,6 @@
 import { ServiceBusyError } from '../../errors.js';
 import type { PasswordService } from '../password.service.js';
-import type { PasswordWorkPriority, PasswordWorkQueue } from '../password-work-queue.js';
+import type { PasswordWorkPriority, PasswordWorkQueue } from '../password-work.queue.js';
 import type { Reservation } from '../throttle/login-throttle.js';
 
 /** The password steps that registration, login and password change share, each in the argon2 queue. */
