@@ -3,7 +3,7 @@ import type { AuditRepository } from '../../repositories/audit.repository.js';
 import type { ClientInfo } from '../auth-context.js';
 
 /** What one authentication step records: who, which step, how it ended, from where. */
-export interface AuthAuditEvent {
+interface AuthAuditEvent {
   userId: string | null;
   sessionId?: string | null;
   operation: string;

@@ -14,7 +14,7 @@ import { PasswordChangeService } from './password-change.service.js';
 import { PasswordSteps } from './password-steps.js';
 import { RegistrationService } from './registration.service.js';
 
-export interface AuthDeps {
+interface AuthDeps {
   users: UsersRepository;
   sessions: LoginSessionsRepository;
   audit: AuditRepository;

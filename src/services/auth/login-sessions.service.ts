@@ -20,13 +20,13 @@ export interface SessionPolicy {
 }
 
 /** Which sessions of the caller a revocation ends: one, or all but one. */
-export interface RevokeTarget {
+interface RevokeTarget {
   sessionId?: string;
   exceptSessionId?: string;
 }
 
 /** The reasons a user's own request ends sessions ('deactivated' is an administrator's). */
-export type UserRevokeReason = Exclude<RevokeReason, 'deactivated'>;
+type UserRevokeReason = Exclude<RevokeReason, 'deactivated'>;
 
 const TOUCH_EVERY_MS = 60_000;
 
