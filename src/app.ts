@@ -150,7 +150,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(openapi);
   }
   await app.register(authPlugin, {
-    auth: services.auth,
+    loginSessions: services.auth.sessions,
     cookieName: config.sessions.cookieName,
     allowedOrigins: config.corsOrigins,
   });

@@ -3,7 +3,7 @@
  * Drizzle sent them when the benchmark was written (captured with
  * `npx tsx bench/tools/endpoint-sql.ts`, which prints what the endpoint runs now):
  *
- * 1. the token lookup: `SessionsRepository.findLiveByTokenHash`;
+ * 1. the token lookup: `LoginSessionsRepository.findLiveByTokenHash`;
  * 2. the membership check: `RoutersRepository.findAccess`;
  * 3. the device list: `DevicesRepository.listWithState`.
  *

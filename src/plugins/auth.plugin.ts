@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ForbiddenError, UnauthorizedError } from '../errors.js';
-import type { AuthContext, AuthService } from '../services/auth.service.js';
+import type { AuthContext } from '../services/auth-context.js';
+import type { LoginSessionsService } from '../services/auth/login-sessions.service.js';
 import { isRouterId } from '../validation/router-input.js';
 
 declare module 'fastify' {
@@ -18,7 +19,7 @@ declare module 'fastify' {
 }
 
 export interface AuthPluginOptions {
-  auth: AuthService;
+  loginSessions: LoginSessionsService;
   cookieName: string;
   /** Origins allowed for cookie-authenticated state changes, besides the server's own. */
   allowedOrigins: readonly string[];
@@ -98,7 +99,7 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
       typeof params?.routerId === 'string' && isRouterId(params.routerId)
         ? params.routerId
         : undefined;
-    const auth = await options.auth.authenticate(token, routerId);
+    const auth = await options.loginSessions.authenticate(token, routerId);
     if (!auth) {
       // Expired, revoked or unknown: deliberately the same answer.
       throw new UnauthorizedError('UNAUTHENTICATED', 'The session is not valid; log in again');

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { UnauthorizedError } from '../errors.js';
-import type { AuthContext } from '../services/auth.service.js';
+import type { AuthContext } from '../services/auth-context.js';
 import { authed, caller } from './common.js';
 
 const AUTH: AuthContext = {

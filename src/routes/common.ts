@@ -11,7 +11,7 @@ import type {
 } from 'fastify';
 import { Type, type TSchema } from 'typebox';
 import { requireAuth } from '../plugins/auth.plugin.js';
-import type { AuthContext, ClientInfo } from '../services/auth.service.js';
+import type { AuthContext, ClientInfo } from '../services/auth-context.js';
 
 /** The app as route plugins see it: `fastify.withTypeProvider<TypeBoxTypeProvider>()`. */
 export type TypeBoxApp = FastifyInstance<

@@ -8,7 +8,7 @@ import type {
 import { parseDescription } from '../validation/description.js';
 import { parseDisplayName } from '../validation/display-name.js';
 import { parseIpv4 } from '../validation/router-input.js';
-import type { AuthContext, ClientInfo } from './auth.service.js';
+import type { AuthContext, ClientInfo } from './auth-context.js';
 import type { RouterAccessPolicy } from './router-access.js';
 import type { RouterOperationRunner } from './router-operation.runner.js';
 

@@ -1,6 +1,6 @@
 import { ValidationError } from '../errors.js';
 import type { AuditRepository } from '../repositories/audit.repository.js';
-import type { AuthContext } from './auth.service.js';
+import type { AuthContext } from './auth-context.js';
 import type { RouterAccessPolicy } from './router-access.js';
 
 export const ACTIVITY_DEFAULT_LIMIT = 50;

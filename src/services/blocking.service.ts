@@ -3,7 +3,7 @@ import type {
   BlockedDevicesRepository,
 } from '../repositories/blocked-devices.repository.js';
 import { parseIpv4 } from '../validation/router-input.js';
-import type { AuthContext, ClientInfo } from './auth.service.js';
+import type { AuthContext, ClientInfo } from './auth-context.js';
 import type { RouterAccessPolicy } from './router-access.js';
 import type { RouterOperationRunner } from './router-operation.runner.js';
 

@@ -3,8 +3,8 @@ import { CommandsServerClient } from '../clients/commands-server.client.js';
 import { CommandsServerError } from '../clients/commands-server.errors.js';
 import type { CommandsServerHttp } from '../clients/commands-server.http.js';
 import type { Clock } from '../clock.js';
-import type { SessionsRepository } from '../repositories/sessions.repository.js';
-import { LoginRouterGate } from './login-router-gate.js';
+import type { CommandsSessionStateRepository } from '../repositories/commands-session-state.repository.js';
+import { LoginRouterGate } from './login-router.gate.js';
 
 /** The ids of one router operation: the login session (= Commands-Server sessionId) and the router. */
 export interface OperationIds {
@@ -36,7 +36,7 @@ export class CommandsSessionService {
 
   constructor(
     private readonly http: CommandsServerHttp,
-    private readonly sessions: SessionsRepository,
+    private readonly sessionState: CommandsSessionStateRepository,
     private readonly clock: Clock,
     private readonly log: FastifyBaseLogger,
   ) {}
@@ -119,7 +119,7 @@ export class CommandsSessionService {
   }
 
   private async ensureNow(ids: OperationIds): Promise<void> {
-    const state = await this.sessions.csState(ids.sessionId);
+    const state = await this.sessionState.csState(ids.sessionId);
     if (state?.csState === 'active' && state.csRouterIds.includes(ids.routerId)) {
       return;
     }
@@ -134,18 +134,18 @@ export class CommandsSessionService {
     const now = () => this.clock.now();
     try {
       await this.client(ids).startSession();
-      await this.sessions.markCsActive(ids.sessionId, ids.routerId, fresh, now());
+      await this.sessionState.markCsActive(ids.sessionId, ids.routerId, fresh, now());
     } catch (err) {
       if (err instanceof CommandsServerError && err.isSessionAlreadyActive) {
         // Counts as started (SPEC §4), but this start prepared nothing (contract §4,
         // lesson 2): whoever started it records the router it prepared. If nobody
         // does, the next operation on this router ends and starts it properly.
-        await this.sessions.markCsActive(ids.sessionId, null, false, now());
+        await this.sessionState.markCsActive(ids.sessionId, null, false, now());
         return;
       }
       if (err instanceof CommandsServerError && err.failure !== 'unavailable') {
         // The Commands-Server marks the session active before it contacts the router.
-        await this.sessions.markCsActive(ids.sessionId, null, fresh, now());
+        await this.sessionState.markCsActive(ids.sessionId, null, fresh, now());
       }
       throw err;
     }
@@ -184,9 +184,9 @@ export class CommandsSessionService {
       this.end(sessionId, routerId).then(async (result) => {
         const now = this.clock.now();
         if (result.ok) {
-          await this.sessions.markCsEnded(sessionId, now);
+          await this.sessionState.markCsEnded(sessionId, now);
         } else {
-          await this.sessions.markCsEndFailed(sessionId, result.error ?? 'unknown', now);
+          await this.sessionState.markCsEndFailed(sessionId, result.error ?? 'unknown', now);
         }
       }),
     );

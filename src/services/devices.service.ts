@@ -11,7 +11,7 @@ import type {
 import type { RouterAccess, RoutersRepository } from '../repositories/routers.repository.js';
 import { parseDisplayName } from '../validation/display-name.js';
 import { normalizeMac, parseIpv4 } from '../validation/router-input.js';
-import type { AuthContext, ClientInfo } from './auth.service.js';
+import type { AuthContext, ClientInfo } from './auth-context.js';
 import type { RouterAudit } from './router-audit.js';
 import type { RouterAccessPolicy } from './router-access.js';
 import type { RouterOperationRunner } from './router-operation.runner.js';

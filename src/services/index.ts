@@ -12,15 +12,16 @@ import { DevicesRepository } from '../repositories/devices.repository.js';
 import { InvitationsRepository } from '../repositories/invitations.repository.js';
 import { RouterSettingsRepository } from '../repositories/router-settings.repository.js';
 import { RoutersRepository } from '../repositories/routers.repository.js';
-import { SessionsRepository } from '../repositories/sessions.repository.js';
+import { CommandsSessionStateRepository } from '../repositories/commands-session-state.repository.js';
+import { LoginSessionsRepository } from '../repositories/login-sessions.repository.js';
 import { UsersRepository } from '../repositories/users.repository.js';
 import { AccessListsService } from './access-lists.service.js';
 import { ActivityService } from './activity.service.js';
-import { AuthService } from './auth.service.js';
+import { createAuthServices } from './auth/index.js';
 import { BlockingService } from './blocking.service.js';
 import { CommandsSessionService } from './commands-session.service.js';
 import { DevicesService } from './devices.service.js';
-import { PasswordWorkQueue } from './password-work-queue.js';
+import { PasswordWorkQueue } from './password-work.queue.js';
 import { DeviceCookies } from './throttle/device-cookie.js';
 import { LoginThrottle } from './throttle/login-throttle.js';
 import { RedisThrottleStore } from './throttle/redis-store.js';
@@ -33,7 +34,7 @@ import { RouterAccessPolicy } from './router-access.js';
 import { RouterAudit } from './router-audit.js';
 import { RouterOperationRunner } from './router-operation.runner.js';
 import { RoutersService } from './routers.service.js';
-import { SessionSweeper } from './session-sweeper.js';
+import { SessionSweeper } from './session-sweeper.job.js';
 import { UsageService } from './usage.service.js';
 import { WifiService } from './wifi.service.js';
 
@@ -51,7 +52,8 @@ export interface ServiceDeps {
 export function createServices(deps: ServiceDeps) {
   const { config, db, clock, log } = deps;
   const users = new UsersRepository(db.db);
-  const sessions = new SessionsRepository(db.db);
+  const sessions = new LoginSessionsRepository(db.db);
+  const sessionState = new CommandsSessionStateRepository(db.db);
   const audit = new AuditRepository(db.db);
   const routers = new RoutersRepository(db.db);
 
@@ -72,11 +74,11 @@ export function createServices(deps: ServiceDeps) {
   );
   const commandsSessions = new CommandsSessionService(
     deps.commandsServer,
-    sessions,
+    sessionState,
     clock,
     log.child({ component: 'commands-session' }),
   );
-  const auth = new AuthService({
+  const auth = createAuthServices({
     users,
     sessions,
     audit,
@@ -129,7 +131,7 @@ export function createServices(deps: ServiceDeps) {
   const wifi = new WifiService({ access, runner });
   const usage = new UsageService({ access, runner });
   const sweeper = new SessionSweeper(
-    sessions,
+    sessionState,
     commandsSessions,
     clock,
     log.child({ component: 'sweeper' }),

@@ -8,7 +8,7 @@ import type {
 } from '../repositories/invitations.repository.js';
 import type { RoutersRepository } from '../repositories/routers.repository.js';
 import { parseEmail } from '../validation/email.js';
-import type { AuthContext, ClientInfo } from './auth.service.js';
+import type { AuthContext, ClientInfo } from './auth-context.js';
 import type { RouterAudit } from './router-audit.js';
 import type { RouterAccessPolicy } from './router-access.js';
 import { toRouterView, type RouterView } from './routers.service.js';

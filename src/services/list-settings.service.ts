@@ -7,7 +7,7 @@ import {
   type RouterSettingsRepository,
 } from '../repositories/router-settings.repository.js';
 import { parseRateMbps } from '../validation/router-input.js';
-import type { AuthContext, ClientInfo } from './auth.service.js';
+import type { AuthContext, ClientInfo } from './auth-context.js';
 import type { RouterAccessPolicy } from './router-access.js';
 import type { RouterOperationRunner } from './router-operation.runner.js';
 

@@ -1,6 +1,6 @@
 import { ForbiddenError, NotFoundError } from '../errors.js';
 import type { RouterAccess, RoutersRepository } from '../repositories/routers.repository.js';
-import type { AuthContext } from './auth.service.js';
+import type { AuthContext } from './auth-context.js';
 
 /**
  * Who may touch a router: every service asks here first, before validating input

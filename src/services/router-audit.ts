@@ -4,7 +4,7 @@ import type { Clock } from '../clock.js';
 import type { Executor } from '../db/client.js';
 import { AppError } from '../errors.js';
 import type { AuditRepository } from '../repositories/audit.repository.js';
-import type { AuthContext, ClientInfo } from './auth.service.js';
+import type { AuthContext, ClientInfo } from './auth-context.js';
 
 /** Who did something to which router, for the audit trail. */
 export interface RouterEvent {

@@ -5,7 +5,7 @@ import type {
   RouterRole,
   RoutersRepository,
 } from '../repositories/routers.repository.js';
-import type { AuthContext, ClientInfo } from './auth.service.js';
+import type { AuthContext, ClientInfo } from './auth-context.js';
 import type { RouterAudit } from './router-audit.js';
 import type { RouterAccessPolicy } from './router-access.js';
 

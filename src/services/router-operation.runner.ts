@@ -3,7 +3,7 @@ import type { CommandsServerClient } from '../clients/commands-server.client.js'
 import type { Database, Executor, Transaction } from '../db/client.js';
 import { AppError } from '../errors.js';
 import type { RouterAccess } from '../repositories/routers.repository.js';
-import type { AuthContext, ClientInfo } from './auth.service.js';
+import type { AuthContext, ClientInfo } from './auth-context.js';
 import type { CommandsSessionService } from './commands-session.service.js';
 import type { PendingAudit, RouterAudit } from './router-audit.js';
 

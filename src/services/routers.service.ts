@@ -7,7 +7,7 @@ import type {
 } from '../repositories/routers.repository.js';
 import { parseDisplayName } from '../validation/display-name.js';
 import { assertRouterId } from '../validation/router-input.js';
-import type { AuthContext, ClientInfo } from './auth.service.js';
+import type { AuthContext, ClientInfo } from './auth-context.js';
 import type { RouterAccessPolicy } from './router-access.js';
 import type { RouterAudit } from './router-audit.js';
 import type { RouterOperationRunner } from './router-operation.runner.js';

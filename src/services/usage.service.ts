@@ -1,6 +1,6 @@
 import type { UsageEntry, UsagePeriod } from '../clients/commands-server.types.js';
 import { normalizeMac } from '../validation/router-input.js';
-import type { AuthContext } from './auth.service.js';
+import type { AuthContext } from './auth-context.js';
 import type { RouterAccessPolicy } from './router-access.js';
 import type { RouterOperationRunner } from './router-operation.runner.js';
 

@@ -1,5 +1,5 @@
 import { parseSsid, parseWifiPassword } from '../validation/router-input.js';
-import type { AuthContext, ClientInfo } from './auth.service.js';
+import type { AuthContext, ClientInfo } from './auth-context.js';
 import type { RouterAccessPolicy } from './router-access.js';
 import type { RouterOperationRunner } from './router-operation.runner.js';
 

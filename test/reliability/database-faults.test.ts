@@ -3,7 +3,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isConnectionError } from '../../src/db/errors.js';
 import { AppError } from '../../src/errors.js';
-import { hashToken, newSessionToken } from '../../src/services/tokens.js';
+import { hashToken, newSessionToken } from '../../src/services/auth/session-token.js';
 import {
   createTestContext,
   GOOD_PASSWORD,

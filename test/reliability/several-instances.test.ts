@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, queryRows } from '../../src/db/client.js';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
-import { hashToken, newSessionToken } from '../../src/services/tokens.js';
+import { hashToken, newSessionToken } from '../../src/services/auth/session-token.js';
 import { sql } from 'drizzle-orm';
 import {
   createTestContext,

@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { ok } from '../../http/envelope.js';
-import type { AuthService } from '../../services/auth.service.js';
+import type { AuthServices } from '../../services/auth/index.js';
 import { authed, caller, clientInfo, type TypeBoxApp } from '../common.js';
 import { authCookies, type AuthCookies } from './cookies.js';
 import {
@@ -16,7 +16,7 @@ import {
 } from './schemas.js';
 
 export interface AuthRoutesOptions {
-  auth: AuthService;
+  auth: AuthServices;
   cookieName: string;
   cookieSecure: boolean;
 }
@@ -30,17 +30,17 @@ export default async function authRoutes(fastify: FastifyInstance, options: Auth
 }
 
 /** Registration and login: the routes that need no session. */
-function publicRoutes(app: TypeBoxApp, authService: AuthService, cookies: AuthCookies) {
+function publicRoutes(app: TypeBoxApp, authService: AuthServices, cookies: AuthCookies) {
   app.post('/register', { schema: RegisterRoute }, async (request, reply) => {
     const { email, password } = request.body;
-    const user = await authService.register(email, password, clientInfo(request));
+    const user = await authService.registration.register(email, password, clientInfo(request));
     return reply.status(201).send(ok(request, reply, user));
   });
 
   app.post('/login', { schema: LoginRoute }, async (request, reply) => {
     const { email, password } = request.body;
     const device = cookies.device(request);
-    const result = await authService.login(email, password, clientInfo(request), device);
+    const result = await authService.login.login(email, password, clientInfo(request), device);
     cookies.setSession(reply, result.token, result.absoluteExpiresAt);
     cookies.setDevice(reply, result.deviceCookie);
     const { user, session, token } = result;
@@ -49,28 +49,28 @@ function publicRoutes(app: TypeBoxApp, authService: AuthService, cookies: AuthCo
 }
 
 /** What a logged-in user does with their session, the others and the password. */
-function signedInRoutes(app: TypeBoxApp, authService: AuthService, cookies: AuthCookies) {
+function signedInRoutes(app: TypeBoxApp, authService: AuthServices, cookies: AuthCookies) {
   app.post('/logout', authed(LogoutRoute), async (request, reply) => {
     const { auth, client } = caller(request);
-    await authService.logout(auth, client);
+    await authService.sessions.logout(auth, client);
     cookies.clearSession(reply);
     return ok(request, reply, { loggedOut: true as const });
   });
 
   app.get('/me', authed(MeRoute), async (request, reply) => {
     const { auth } = caller(request);
-    return ok(request, reply, await authService.me(auth));
+    return ok(request, reply, await authService.sessions.me(auth));
   });
 
   app.get('/sessions', authed(ListSessionsRoute), async (request, reply) => {
     const { auth } = caller(request);
-    return ok(request, reply, await authService.listSessions(auth));
+    return ok(request, reply, await authService.sessions.list(auth));
   });
 
   app.delete('/sessions/:sessionId', authed(RevokeSessionRoute), async (request, reply) => {
     const { auth, client } = caller(request);
     const { sessionId } = request.params;
-    await authService.revokeSession(auth, sessionId, client);
+    await authService.sessions.revoke(auth, sessionId, client);
     if (sessionId === auth.sessionId) {
       cookies.clearSession(reply);
     }
@@ -79,13 +79,18 @@ function signedInRoutes(app: TypeBoxApp, authService: AuthService, cookies: Auth
 
   app.post('/sessions/revoke-others', authed(RevokeOthersRoute), async (request, reply) => {
     const { auth, client } = caller(request);
-    return ok(request, reply, { revoked: await authService.revokeOthers(auth, client) });
+    return ok(request, reply, { revoked: await authService.sessions.revokeOthers(auth, client) });
   });
 
   app.post('/password', authed(ChangePasswordRoute), async (request, reply) => {
     const { auth, client } = caller(request);
     const { currentPassword, newPassword } = request.body;
-    const revoked = await authService.changePassword(auth, currentPassword, newPassword, client);
+    const revoked = await authService.passwordChange.change(
+      auth,
+      currentPassword,
+      newPassword,
+      client,
+    );
     return ok(request, reply, { revoked });
   });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ServiceBusyError } from '../errors.js';
-import { PasswordWorkQueue } from './password-work-queue.js';
+import { PasswordWorkQueue } from './password-work.queue.js';
 
 /** A task that runs until `release()` is called, recording when it started. */
 function gate(log: string[], name: string) {

@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../clock.js';
-import type { SessionsRepository } from '../repositories/sessions.repository.js';
+import type { CommandsSessionStateRepository } from '../repositories/commands-session-state.repository.js';
 import type { CommandsSessionService } from './commands-session.service.js';
 
 export interface SweeperOptions {
@@ -22,7 +22,7 @@ export class SessionSweeper {
   private running: Promise<void> | null = null;
 
   constructor(
-    private readonly sessions: SessionsRepository,
+    private readonly sessionState: CommandsSessionStateRepository,
     private readonly commandsSessions: CommandsSessionService,
     private readonly clock: Clock,
     private readonly log: FastifyBaseLogger,
@@ -66,7 +66,7 @@ export class SessionSweeper {
     const batch = this.options.batchSize ?? 50;
     for (let round = 0; round < 20; round += 1) {
       const now = this.clock.now();
-      const claimed = await this.sessions.claimSessionsToEnd(
+      const claimed = await this.sessionState.claimSessionsToEnd(
         now,
         new Date(now.getTime() + this.options.leaseMs),
         batch,
@@ -79,7 +79,7 @@ export class SessionSweeper {
         break;
       }
     }
-    const deleted = await this.sessions.deleteDead(
+    const deleted = await this.sessionState.deleteDead(
       new Date(this.clock.now().getTime() - this.options.retentionMs),
     );
     if (deleted > 0) {
@@ -91,13 +91,12 @@ export class SessionSweeper {
     const result = await this.commandsSessions.end(id, routerId);
     const now = this.clock.now();
     if (result.ok) {
-      await this.sessions.markCsEnded(id, now);
+      await this.sessionState.markCsEnded(id, now);
       return;
     }
-    const row = await this.sessions.findById(id);
-    const attempts = row?.csEndAttempts ?? 1;
+    const attempts = (await this.sessionState.endAttempts(id)) ?? 1;
     const backoffMs = Math.min(5_000 * 2 ** Math.max(0, attempts - 1), 10 * 60_000);
-    await this.sessions.markCsEndFailed(
+    await this.sessionState.markCsEndFailed(
       id,
       result.error ?? 'unknown',
       new Date(now.getTime() + backoffMs),

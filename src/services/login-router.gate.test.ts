@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LoginRouterGate } from './login-router-gate.js';
+import { LoginRouterGate } from './login-router.gate.js';
 
 /** Lets every settled promise run its continuations. */
 const tick = () => new Promise((resolve) => setImmediate(resolve));

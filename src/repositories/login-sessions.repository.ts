@@ -1,5 +1,5 @@
-import { and, desc, eq, gt, isNull, lt, ne, or, sql } from 'drizzle-orm';
-import { queryRows, type Executor, type Transaction } from '../db/client.js';
+import { and, desc, eq, gt, isNull, lt, ne, sql } from 'drizzle-orm';
+import type { Executor, Transaction } from '../db/client.js';
 import { routers, userRouters, userSessions, users } from '../db/schema/index.js';
 import type { RouterAccess } from './routers.repository.js';
 
@@ -36,10 +36,12 @@ export interface AuthenticatedRowWithRouter extends AuthenticatedRow {
 export type RevokeReason = 'logout' | 'revoked' | 'password_change' | 'deactivated';
 
 /**
- * Every query on user_sessions, including the Commands-Server session state
- * (cs_*) that the lifecycle service and the sweeper drive.
+ * The login sessions in user_sessions: created at login, looked up by token on
+ * every authenticated request, listed and revoked. Their Commands-Server session
+ * state (the cs_* columns) has its own repository, CommandsSessionStateRepository,
+ * except where a revocation moves it to `ending` in the same statement.
  */
-export class SessionsRepository {
+export class LoginSessionsRepository {
   constructor(private readonly db: Executor) {}
 
   /**
@@ -122,11 +124,6 @@ export class SessionsRepository {
       .orderBy(desc(userSessions.lastSeenAt));
   }
 
-  async findById(id: string): Promise<SessionRow | null> {
-    const [row] = await this.db.select().from(userSessions).where(eq(userSessions.id, id)).limit(1);
-    return row ?? null;
-  }
-
   /**
    * Revokes live sessions of a user (one, or all but one). A session whose
    * Commands-Server session is active moves to `ending` so that it gets ended;
@@ -155,117 +152,6 @@ export class SessionsRepository {
         ),
       )
       .returning();
-  }
-
-  // --- Commands-Server session state -------------------------------------------------
-
-  /** Current Commands-Server state of a session. */
-  async csState(id: string): Promise<Pick<SessionRow, 'csState' | 'csRouterIds'> | null> {
-    // Every router operation checks it first: prepared once (see csStateQuery).
-    this.csStateOf ??= csStateQuery(this.db);
-    const [row] = await this.csStateOf.execute({ id });
-    return row ?? null;
-  }
-
-  private csStateOf: ReturnType<typeof csStateQuery> | undefined;
-
-  /**
-   * Records that the Commands-Server holds this session as active. `routerId`
-   * is added to the routers whose infrastructure was prepared, unless the start
-   * failed (the Commands-Server still marks the session active then). `fresh`
-   * means a new Commands-Server session began, so earlier routers no longer count.
-   * If the login ended meanwhile, the row goes to `ending` so the sweeper ends it.
-   */
-  async markCsActive(
-    id: string,
-    routerId: string | null,
-    fresh: boolean,
-    now: Date,
-  ): Promise<void> {
-    const base = fresh ? sql`'{}'::text[]` : sql`${userSessions.csRouterIds}`;
-    const routers =
-      routerId === null
-        ? base
-        : sql`array(select distinct unnest(${base} || array[${routerId}]::text[]))`;
-    await this.db
-      .update(userSessions)
-      .set({
-        csState: sql`case when ${userSessions.revokedAt} is null then 'active'::cs_session_state else 'ending'::cs_session_state end`,
-        csRouterIds: routers,
-        csStartedAt: fresh ? now : sql`coalesce(${userSessions.csStartedAt}, ${now})`,
-        csEndedAt: null,
-        csNextAttemptAt: now,
-      })
-      .where(eq(userSessions.id, id));
-  }
-
-  /**
-   * Claims up to `limit` sessions whose Commands-Server session must be ended
-   * (login revoked or expired, or an earlier end failed) and leases them until
-   * `leaseUntil`. SKIP LOCKED plus the lease let several sweepers run at once
-   * without ever claiming the same session twice.
-   */
-  async claimSessionsToEnd(
-    now: Date,
-    leaseUntil: Date,
-    limit: number,
-  ): Promise<{ id: string; routerId: string | null }[]> {
-    return queryRows<{ id: string; routerId: string | null }>(
-      this.db,
-      sql`with due as (
-            select id from user_sessions
-             where cs_state in ('active', 'ending')
-               and (cs_state = 'ending' or revoked_at is not null
-                    or expires_at <= ${now} or absolute_expires_at <= ${now})
-               and (cs_next_attempt_at is null or cs_next_attempt_at <= ${now})
-             order by cs_next_attempt_at nulls first
-             limit ${limit}
-             for update skip locked)
-          update user_sessions s
-             set cs_state = 'ending', cs_next_attempt_at = ${leaseUntil},
-                 cs_end_attempts = s.cs_end_attempts + 1
-            from due where s.id = due.id
-          returning s.id, s.cs_router_ids[1] as "routerId"`,
-    );
-  }
-
-  async markCsEnded(id: string, now: Date): Promise<void> {
-    await this.db
-      .update(userSessions)
-      .set({
-        csState: 'ended',
-        csEndedAt: now,
-        csNextAttemptAt: null,
-        csLastError: null,
-        csRouterIds: [],
-      })
-      .where(eq(userSessions.id, id));
-  }
-
-  /** An end failed: try again at `retryAt`. */
-  async markCsEndFailed(id: string, error: string, retryAt: Date): Promise<void> {
-    await this.db
-      .update(userSessions)
-      .set({ csState: 'ending', csLastError: error.slice(0, 500), csNextAttemptAt: retryAt })
-      .where(eq(userSessions.id, id));
-  }
-
-  /** Deletes sessions that ended long ago and need nothing more from the sweeper. */
-  async deleteDead(before: Date): Promise<number> {
-    const rows = await this.db
-      .delete(userSessions)
-      .where(
-        and(
-          or(
-            lt(userSessions.revokedAt, before),
-            lt(userSessions.expiresAt, before),
-            lt(userSessions.absoluteExpiresAt, before),
-          ),
-          sql`${userSessions.csState} in ('none', 'ended')`,
-        ),
-      )
-      .returning({ id: userSessions.id });
-    return rows.length;
   }
 }
 
@@ -333,14 +219,4 @@ function liveSessionWithRouterQuery(db: Executor) {
     .where(liveSessionWhere())
     .limit(1)
     .prepare('sessions_find_live_by_token_hash_with_router');
-}
-
-/** The Commands-Server state read before every router operation, prepared. */
-function csStateQuery(db: Executor) {
-  return db
-    .select({ csState: userSessions.csState, csRouterIds: userSessions.csRouterIds })
-    .from(userSessions)
-    .where(eq(userSessions.id, sql.placeholder('id')))
-    .limit(1)
-    .prepare('sessions_cs_state');
 }

@@ -1,0 +1,36 @@
+import type { Executor } from '../../db/client.js';
+import type { AuditRepository } from '../../repositories/audit.repository.js';
+import type { ClientInfo } from '../auth-context.js';
+
+/** What one authentication step records: who, which step, how it ended, from where. */
+interface AuthAuditEvent {
+  userId: string | null;
+  sessionId?: string | null;
+  operation: string;
+  outcome: 'succeeded' | 'failed';
+  client: ClientInfo;
+  errorCode?: string;
+  params?: Record<string, unknown>;
+}
+
+/** The audit events of registration, login, the login sessions and password changes. */
+export class AuthAudit {
+  constructor(private readonly audit: AuditRepository) {}
+
+  /** One event; in `executor`'s transaction when given, so it commits with the change it records. */
+  async record(event: AuthAuditEvent, executor?: Executor): Promise<void> {
+    await this.audit.insert(
+      {
+        userId: event.userId,
+        sessionId: event.sessionId ?? null,
+        operation: event.operation,
+        outcome: event.outcome,
+        errorCode: event.errorCode ?? null,
+        params: event.params ?? null,
+        requestId: event.client.requestId,
+        ip: event.client.ip,
+      },
+      executor,
+    );
+  }
+}

@@ -1,0 +1,85 @@
+import type { Clock } from '../../clock.js';
+import type { AuditRepository } from '../../repositories/audit.repository.js';
+import type { LoginSessionsRepository } from '../../repositories/login-sessions.repository.js';
+import type { UsersRepository } from '../../repositories/users.repository.js';
+import type { CommandsSessionService } from '../commands-session.service.js';
+import type { PasswordService } from '../password.service.js';
+import type { PasswordWorkQueue } from '../password-work.queue.js';
+import type { DeviceCookies } from '../throttle/device-cookie.js';
+import type { LoginThrottle } from '../throttle/login-throttle.js';
+import { AuthAudit } from './auth-audit.js';
+import { LoginSessionsService, type SessionPolicy } from './login-sessions.service.js';
+import { LoginService, type FirstRouterLookup } from './login.service.js';
+import { PasswordChangeService } from './password-change.service.js';
+import { PasswordSteps } from './password-steps.js';
+import { RegistrationService } from './registration.service.js';
+
+interface AuthDeps {
+  users: UsersRepository;
+  sessions: LoginSessionsRepository;
+  audit: AuditRepository;
+  passwords: PasswordService;
+  passwordWork: PasswordWorkQueue;
+  throttle: LoginThrottle;
+  deviceCookies: DeviceCookies;
+  commandsSessions: CommandsSessionService;
+  firstRouterOf: FirstRouterLookup;
+  clock: Clock;
+  policy: SessionPolicy;
+}
+
+/**
+ * The services of SPEC §4, one per step of an account's life, sharing the audit
+ * helper and the password steps. Called by createServices; the auth routes use
+ * all four, the auth plugin `sessions.authenticate`.
+ */
+export function createAuthServices(deps: AuthDeps) {
+  const { users, sessions, passwords, throttle, clock } = deps;
+  const audit = new AuthAudit(deps.audit);
+  const passwordSteps = new PasswordSteps(passwords, deps.passwordWork);
+  const loginSessions = new LoginSessionsService({
+    users,
+    sessions,
+    audit,
+    commandsSessions: deps.commandsSessions,
+    clock,
+    policy: deps.policy,
+  });
+  return {
+    registration: new RegistrationService({
+      users,
+      sessions,
+      audit,
+      passwordSteps,
+      throttle,
+      clock,
+    }),
+    login: new LoginService({
+      users,
+      sessions,
+      audit,
+      passwords,
+      passwordWork: deps.passwordWork,
+      passwordSteps,
+      throttle,
+      deviceCookies: deps.deviceCookies,
+      commandsSessions: deps.commandsSessions,
+      firstRouterOf: deps.firstRouterOf,
+      clock,
+      policy: deps.policy,
+    }),
+    sessions: loginSessions,
+    passwordChange: new PasswordChangeService({
+      users,
+      sessions,
+      loginSessions,
+      audit,
+      passwords,
+      passwordSteps,
+      throttle,
+      clock,
+    }),
+  };
+}
+
+export type AuthServices = ReturnType<typeof createAuthServices>;
