@@ -48,63 +48,70 @@ export interface ServiceDeps {
   throttleStore?: ThrottleStore;
 }
 
-/** The whole object graph, built in one place. */
-export function createServices(deps: ServiceDeps) {
-  const { config, db, clock, log } = deps;
-  const users = new UsersRepository(db.db);
-  const sessions = new LoginSessionsRepository(db.db);
-  const sessionState = new CommandsSessionStateRepository(db.db);
-  const audit = new AuditRepository(db.db);
-  const routers = new RoutersRepository(db.db);
+type Repositories = ReturnType<typeof createRepositories>;
 
-  const passwords = new PasswordService(config.argon2);
+function createRepositories(db: DbHandle['db']) {
+  return {
+    users: new UsersRepository(db),
+    sessions: new LoginSessionsRepository(db),
+    sessionState: new CommandsSessionStateRepository(db),
+    audit: new AuditRepository(db),
+    routers: new RoutersRepository(db),
+    devices: new DevicesRepository(db),
+    blockedDevices: new BlockedDevicesRepository(db),
+    invitations: new InvitationsRepository(db),
+    accessLists: new AccessListsRepository(db),
+    routerSettings: new RouterSettingsRepository(db),
+  };
+}
+
+/** Password hashing and what protects it: the login throttle, the argon2 queue, device cookies. */
+function createPasswordProtection(deps: ServiceDeps) {
+  const { config } = deps;
   const throttleStore =
     deps.throttleStore ??
     (config.redisUrl ? new RedisThrottleStore(config.redisUrl) : new MemoryThrottleStore());
-  const throttle = new LoginThrottle(throttleStore, config.loginThrottle);
-  // One core for the event loop, the others for argon2 (see PasswordWorkQueue).
-  const passwordWork = new PasswordWorkQueue({
-    concurrency: Math.max(1, availableParallelism() - 1),
-    maxWaiting: config.argon2.queueMax,
-  });
-  const deviceCookies = new DeviceCookies(
-    config.deviceCookieSecret === null
-      ? randomBytes(32)
-      : Buffer.from(config.deviceCookieSecret, 'utf8'),
-  );
-  const commandsSessions = new CommandsSessionService(
-    deps.commandsServer,
-    sessionState,
-    clock,
-    log.child({ component: 'commands-session' }),
-  );
-  const auth = createAuthServices({
-    users,
-    sessions,
-    audit,
-    passwords,
-    passwordWork,
-    throttle,
-    deviceCookies,
-    commandsSessions,
-    firstRouterOf: (userId) => routers.firstRouterIdOf(userId),
-    clock,
-    policy: {
-      idleTimeoutMs: config.sessions.idleTimeoutMs,
-      absoluteLifetimeMs: config.sessions.absoluteLifetimeMs,
-    },
-  });
+  return {
+    passwords: new PasswordService(config.argon2),
+    throttle: new LoginThrottle(throttleStore, config.loginThrottle),
+    // One core for the event loop, the others for argon2 (see PasswordWorkQueue).
+    passwordWork: new PasswordWorkQueue({
+      concurrency: Math.max(1, availableParallelism() - 1),
+      maxWaiting: config.argon2.queueMax,
+    }),
+    deviceCookies: new DeviceCookies(
+      config.deviceCookieSecret === null
+        ? randomBytes(32)
+        : Buffer.from(config.deviceCookieSecret, 'utf8'),
+    ),
+  };
+}
+
+/**
+ * Everything about routers: who may touch one (access), the audit trail, the
+ * operation runner, and the services built on them.
+ */
+function createRouterServices(
+  deps: ServiceDeps,
+  repos: Repositories,
+  commandsSessions: CommandsSessionService,
+) {
+  const { config, clock, log } = deps;
+  const db = deps.db.db;
+  const { routers, audit } = repos;
   const access = new RouterAccessPolicy(routers);
   const routerAudit = new RouterAudit({ audit, clock, log: log.child({ component: 'audit' }) });
-  const runner = new RouterOperationRunner({ db: db.db, audit: routerAudit, commandsSessions });
-  const devices = new DevicesRepository(db.db);
-  const blockedDevices = new BlockedDevicesRepository(db.db);
-  const routerAdmin = {
-    routers: new RoutersService({ db: db.db, routers, access, runner, routerAudit }),
-    members: new RouterMembersService({ db: db.db, routers, access, routerAudit }),
+  const runner = new RouterOperationRunner({ db, audit: routerAudit, commandsSessions });
+  const common = { access, runner };
+  return {
+    access,
+    routerAudit,
+    runner,
+    routers: new RoutersService({ db, routers, routerAudit, ...common }),
+    members: new RouterMembersService({ db, routers, access, routerAudit }),
     invitations: new InvitationsService({
-      db: db.db,
-      invitations: new InvitationsRepository(db.db),
+      db,
+      invitations: repos.invitations,
       routers,
       access,
       routerAudit,
@@ -113,25 +120,48 @@ export function createServices(deps: ServiceDeps) {
     }),
     activity: new ActivityService({ audit, access }),
     devices: new DevicesService({
-      db: db.db,
-      access,
-      runner,
+      db,
       routerAudit,
       routers,
-      devices,
+      devices: repos.devices,
       clock,
       scanMinIntervalMs: config.scanMinIntervalMs,
+      ...common,
     }),
-    blocking: new BlockingService({ access, runner, blocked: blockedDevices }),
+    blocking: new BlockingService({ blocked: repos.blockedDevices, ...common }),
+    lists: new AccessListsService({ lists: repos.accessLists, ...common }),
+    listSettings: new ListSettingsService({ settings: repos.routerSettings, ...common }),
+    wifi: new WifiService(common),
+    usage: new UsageService(common),
   };
-  const accessLists = new AccessListsRepository(db.db);
-  const routerSettings = new RouterSettingsRepository(db.db);
-  const lists = new AccessListsService({ access, runner, lists: accessLists });
-  const listSettings = new ListSettingsService({ access, runner, settings: routerSettings });
-  const wifi = new WifiService({ access, runner });
-  const usage = new UsageService({ access, runner });
+}
+
+/** The whole object graph, built in one place. */
+export function createServices(deps: ServiceDeps) {
+  const { config, clock, log } = deps;
+  const repos = createRepositories(deps.db.db);
+  const protection = createPasswordProtection(deps);
+  const commandsSessions = new CommandsSessionService(
+    deps.commandsServer,
+    repos.sessionState,
+    clock,
+    log.child({ component: 'commands-session' }),
+  );
+  const auth = createAuthServices({
+    ...protection,
+    users: repos.users,
+    sessions: repos.sessions,
+    audit: repos.audit,
+    commandsSessions,
+    firstRouterOf: (userId) => repos.routers.firstRouterIdOf(userId),
+    clock,
+    policy: {
+      idleTimeoutMs: config.sessions.idleTimeoutMs,
+      absoluteLifetimeMs: config.sessions.absoluteLifetimeMs,
+    },
+  });
   const sweeper = new SessionSweeper(
-    sessionState,
+    repos.sessionState,
     commandsSessions,
     clock,
     log.child({ component: 'sweeper' }),
@@ -141,28 +171,18 @@ export function createServices(deps: ServiceDeps) {
       leaseMs: config.commandsServer.timeoutMs + 30_000,
     },
   );
-
   return {
-    repositories: { users, sessions, audit, routers, accessLists, routerSettings },
-    passwords,
-    passwordWork,
-    throttle,
+    repositories: repos,
+    ...protection,
     commandsSessions,
     auth,
-    access,
-    routerAudit,
-    runner,
-    ...routerAdmin,
-    lists,
-    listSettings,
-    wifi,
-    usage,
+    ...createRouterServices(deps, repos, commandsSessions),
     sweeper,
     /** Stops background work and releases what the services hold. */
     async close() {
       await sweeper.stop();
       await commandsSessions.drain();
-      await throttle.close();
+      await protection.throttle.close();
     },
   };
 }
