@@ -54,24 +54,25 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
 /** argon2 work and its queue: what a login flood costs, and what was shed. */
 function registerPasswordMetrics(metrics: Metrics, services: Services): void {
   const { passwords, passwordWork } = services;
-  metrics.registerCounter(
-    'password_hash_operations_total',
-    'argon2 computations, by operation (hash: a new password; verify: a password checked).',
-    () => [
+  metrics.registerCounter({
+    name: 'password_hash_operations_total',
+    help: 'argon2 computations, by operation (hash: a new password; verify: a password checked).',
+    labelNames: ['operation'],
+    collect: () => [
       { labels: { operation: 'hash' }, value: passwords.counts.hash },
       { labels: { operation: 'verify' }, value: passwords.counts.verify },
     ],
-  );
-  metrics.registerGauge(
-    'password_work_queue_waiting',
-    'Password checks and hashes waiting for an argon2 slot.',
-    () => passwordWork.waitingCount,
-  );
-  metrics.registerCounter(
-    'password_work_queue_rejected_total',
-    'Password work refused with 503 BUSY because the queue was full.',
-    () => passwordWork.rejected,
-  );
+  });
+  metrics.registerGauge({
+    name: 'password_work_queue_waiting',
+    help: 'Password checks and hashes waiting for an argon2 slot.',
+    collect: () => passwordWork.waitingCount,
+  });
+  metrics.registerCounter({
+    name: 'password_work_queue_rejected_total',
+    help: 'Password work refused with 503 BUSY because the queue was full.',
+    collect: () => passwordWork.rejected,
+  });
 }
 
 /** Builds the Fastify app from its dependencies. Never listens: server.ts does. */
@@ -96,12 +97,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // a text/plain body is FST_ERR_CTP_INVALID_MEDIA_TYPE, answered 415 like any other.
   app.removeContentTypeParser('text/plain');
 
+  const metrics = deps.metrics ?? new Metrics();
   const services = createServices({
     config,
     db: deps.db,
     commandsServer: deps.commandsServer,
     clock,
     log: app.log,
+    metrics,
     ...(deps.throttleStore ? { throttleStore: deps.throttleStore } : {}),
   });
   app.decorate('services', services);
@@ -116,7 +119,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.addSchema(ErrorEnvelopeSchema);
   await app.register(errorHandler);
-  const metrics = deps.metrics ?? new Metrics();
   await app.register(metricsPlugin, {
     metrics,
     pool: deps.db.pool,
