@@ -49,6 +49,12 @@ export const VARIABLES = {
     default: '150000',
     parse: integer(1000, 600_000),
   },
+  SHUTDOWN_TIMEOUT_SECONDS: {
+    description:
+      'longest a graceful shutdown (SIGTERM, SIGINT) may take; past it the process exits 1 with what is still in flight',
+    default: '25',
+    parse: integer(1, 3600),
+  },
   METRICS_TOKEN: {
     description:
       'bearer token /metrics requires (at least 32 characters); unset: /metrics is open, or 404 in production',

@@ -17,7 +17,14 @@ export type DatabaseConfig =
 export interface Config {
   env: 'development' | 'test' | 'production';
   isProduction: boolean;
-  server: { host: string; port: number; trustProxy: TrustProxy; requestTimeoutMs: number };
+  server: {
+    host: string;
+    port: number;
+    trustProxy: TrustProxy;
+    requestTimeoutMs: number;
+    /** How long server.ts lets a graceful shutdown run before it exits 1 anyway. */
+    shutdownTimeoutMs: number;
+  };
   logLevel: Parsed['LOG_LEVEL'];
   database: DatabaseConfig;
   commandsServer: {
@@ -95,6 +102,7 @@ function toConfig(v: Parsed, database: DatabaseConfig, warnings: string[]): Conf
       port: v.PORT,
       trustProxy: v.TRUST_PROXY,
       requestTimeoutMs: v.REQUEST_TIMEOUT_MS,
+      shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_SECONDS * SECOND,
     },
     logLevel: v.LOG_LEVEL,
     database,
