@@ -75,11 +75,8 @@ function registerPasswordMetrics(metrics: Metrics, services: Services): void {
   });
 }
 
-/** Builds the Fastify app from its dependencies. Never listens: server.ts does. */
-export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const { config } = deps;
-  const clock = deps.clock ?? systemClock;
-  const logger = deps.logger ?? createLogger(config.logLevel);
+/** The Fastify instance with our server options; no plugin or route yet. */
+function createFastify(config: Readonly<Config>, logger: FastifyBaseLogger) {
   const app = Fastify({
     loggerInstance: logger,
     ...routingErrorOptions,
@@ -96,13 +93,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // that its schema then refuses as "body must be object" (400): without that parser
   // a text/plain body is FST_ERR_CTP_INVALID_MEDIA_TYPE, answered 415 like any other.
   app.removeContentTypeParser('text/plain');
+  return app;
+}
 
-  const metrics = deps.metrics ?? new Metrics();
+/** Builds the services, decorates the app with them, and ties their lifecycle to it. */
+function attachServices(app: FastifyInstance, deps: AppDeps, metrics: Metrics): Services {
   const services = createServices({
-    config,
+    config: deps.config,
     db: deps.db,
     commandsServer: deps.commandsServer,
-    clock,
+    clock: deps.clock ?? systemClock,
     log: app.log,
     metrics,
     ...(deps.throttleStore ? { throttleStore: deps.throttleStore } : {}),
@@ -112,11 +112,20 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.startSweeper ?? true) {
     app.addHook('onReady', async () => services.sweeper.start());
   }
+  return services;
+}
 
+/** The cross-cutting plugins, in the order their hooks must run; before any route. */
+async function registerPlugins(
+  app: FastifyInstance,
+  deps: AppDeps,
+  services: Services,
+  metrics: Metrics,
+): Promise<void> {
+  const { config } = deps;
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
-
   app.addSchema(ErrorEnvelopeSchema);
   await app.register(errorHandler);
   await app.register(metricsPlugin, {
@@ -142,11 +151,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     cookieName: config.sessions.cookieName,
     allowedOrigins: config.corsOrigins,
   });
+}
 
+/** Every route plugin, with the services it calls. */
+async function registerRoutes(app: FastifyInstance, deps: AppDeps, services: Services) {
+  const { config, db, commandsServer } = deps;
   await app.register(healthRoutes, {
-    pingDatabase: () => deps.db.ping(),
+    pingDatabase: () => db.ping(),
     pingCommandsServer: async () => {
-      await deps.commandsServer.health();
+      await commandsServer.health();
     },
   });
   await app.register(authRoutes, {
@@ -174,6 +187,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(wifiRoutes, { prefix: '/api/v1/routers', wifi: services.wifi });
   await app.register(usageRoutes, { prefix: '/api/v1/routers', usage: services.usage });
+}
 
+/** Builds the Fastify app from its dependencies. Never listens: server.ts does. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = createFastify(deps.config, deps.logger ?? createLogger(deps.config.logLevel));
+  const metrics = deps.metrics ?? new Metrics();
+  const services = attachServices(app, deps, metrics);
+  await registerPlugins(app, deps, services, metrics);
+  await registerRoutes(app, deps, services);
   return app;
 }
