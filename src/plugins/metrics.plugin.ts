@@ -43,7 +43,8 @@ function requireBearer(token: string) {
   };
 }
 
-const PROMETHEUS_P99_LAG = 'nodejs_eventloop_lag_p99_seconds';
+/** prom-client defines it too; ours replaces its (see registerProcessMetrics). */
+const EVENT_LOOP_P99 = 'nodejs_eventloop_lag_p99_seconds';
 // 20 ms sampling: fine enough to see a blocked loop, cheap (prom-client's own
 // monitor samples every 10 ms).
 const EVENT_LOOP_RESOLUTION_MS = 20;
@@ -87,11 +88,11 @@ function registerPoolGauges(metrics: Metrics, pool: NonNullable<MetricsPluginOpt
  */
 function registerProcessMetrics(metrics: Metrics): () => void {
   collectDefaultMetrics({ register: metrics.registry });
-  metrics.registry.removeSingleMetric(PROMETHEUS_P99_LAG);
+  metrics.registry.removeSingleMetric(EVENT_LOOP_P99);
   const eventLoop = monitorEventLoopDelay({ resolution: EVENT_LOOP_RESOLUTION_MS });
   metrics.registerGauge({
-    name: PROMETHEUS_P99_LAG,
-    help: 'p99 event-loop delay since the previous scrape, in seconds, beyond the 20 ms sampling interval (the other nodejs_eventloop_lag_* include it).',
+    name: EVENT_LOOP_P99,
+    help: `p99 event-loop delay since the previous scrape, in seconds, beyond the ${EVENT_LOOP_RESOLUTION_MS} ms sampling interval (the other nodejs_eventloop_lag_* include theirs).`,
     collect: () => {
       // The histogram records whole timer intervals, so an idle loop reads as the
       // resolution itself: subtract it to report the lag. With no sample yet it
