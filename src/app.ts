@@ -54,44 +54,29 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
 /** argon2 work and its queue: what a login flood costs, and what was shed. */
 function registerPasswordMetrics(metrics: Metrics, services: Services): void {
   const { passwords, passwordWork } = services;
-  metrics.registerCounter(
-    'password_hash_operations_total',
-    'argon2 computations, by operation (hash: a new password; verify: a password checked).',
-    () => [
+  metrics.registerCounter({
+    name: 'password_hash_operations_total',
+    help: 'argon2 computations, by operation (hash: a new password; verify: a password checked).',
+    labelNames: ['operation'],
+    collect: () => [
       { labels: { operation: 'hash' }, value: passwords.counts.hash },
       { labels: { operation: 'verify' }, value: passwords.counts.verify },
     ],
-  );
-  metrics.registerGauge(
-    'password_work_queue_waiting',
-    'Password checks and hashes waiting for an argon2 slot.',
-    () => passwordWork.waitingCount,
-  );
-  metrics.registerCounter(
-    'password_work_queue_rejected_total',
-    'Password work refused with 503 BUSY because the queue was full.',
-    () => passwordWork.rejected,
-  );
+  });
+  metrics.registerGauge({
+    name: 'password_work_queue_waiting',
+    help: 'Password checks and hashes waiting for an argon2 slot.',
+    collect: () => passwordWork.waitingCount,
+  });
+  metrics.registerCounter({
+    name: 'password_work_queue_rejected_total',
+    help: 'Password work refused with 503 BUSY because the queue was full.',
+    collect: () => passwordWork.rejected,
+  });
 }
 
-/** Audit outcomes the router-operation pipeline could not write (each also logged). */
-function registerAuditMetrics(metrics: Metrics, services: Services): void {
-  metrics.registerCounter(
-    'audit_write_failures_total',
-    'Audit outcomes of router operations that could not be written (logged with the event id).',
-    () =>
-      [...services.routerAudit.writeFailures].map(([operation, value]) => ({
-        labels: { operation },
-        value,
-      })),
-  );
-}
-
-/** Builds the Fastify app from its dependencies. Never listens: server.ts does. */
-export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const { config } = deps;
-  const clock = deps.clock ?? systemClock;
-  const logger = deps.logger ?? createLogger(config.logLevel);
+/** The Fastify instance with our server options; no plugin or route yet. */
+function createFastify(config: Readonly<Config>, logger: FastifyBaseLogger) {
   const app = Fastify({
     loggerInstance: logger,
     ...routingErrorOptions,
@@ -108,13 +93,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // that its schema then refuses as "body must be object" (400): without that parser
   // a text/plain body is FST_ERR_CTP_INVALID_MEDIA_TYPE, answered 415 like any other.
   app.removeContentTypeParser('text/plain');
+  return app;
+}
 
+/** Builds the services, decorates the app with them, and ties their lifecycle to it. */
+function attachServices(app: FastifyInstance, deps: AppDeps, metrics: Metrics): Services {
   const services = createServices({
-    config,
+    config: deps.config,
     db: deps.db,
     commandsServer: deps.commandsServer,
-    clock,
+    clock: deps.clock ?? systemClock,
     log: app.log,
+    metrics,
     ...(deps.throttleStore ? { throttleStore: deps.throttleStore } : {}),
   });
   app.decorate('services', services);
@@ -122,14 +112,22 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.startSweeper ?? true) {
     app.addHook('onReady', async () => services.sweeper.start());
   }
+  return services;
+}
 
+/** The cross-cutting plugins, in the order their hooks must run; before any route. */
+async function registerPlugins(
+  app: FastifyInstance,
+  deps: AppDeps,
+  services: Services,
+  metrics: Metrics,
+): Promise<void> {
+  const { config } = deps;
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
-
   app.addSchema(ErrorEnvelopeSchema);
   await app.register(errorHandler);
-  const metrics = deps.metrics ?? new Metrics();
   await app.register(metricsPlugin, {
     metrics,
     pool: deps.db.pool,
@@ -137,7 +135,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     token: config.operations.metricsToken,
   });
   registerPasswordMetrics(metrics, services);
-  registerAuditMetrics(metrics, services);
   await app.register(securityHeaders, { hsts: config.isProduction });
   await app.register(cors, {
     origin: config.corsOrigins.length > 0 ? [...config.corsOrigins] : false,
@@ -154,11 +151,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     cookieName: config.sessions.cookieName,
     allowedOrigins: config.corsOrigins,
   });
+}
 
+/** Every route plugin, with the services it calls. */
+async function registerRoutes(app: FastifyInstance, deps: AppDeps, services: Services) {
+  const { config, db, commandsServer } = deps;
   await app.register(healthRoutes, {
-    pingDatabase: () => deps.db.ping(),
+    pingDatabase: () => db.ping(),
     pingCommandsServer: async () => {
-      await deps.commandsServer.health();
+      await commandsServer.health();
     },
   });
   await app.register(authRoutes, {
@@ -186,6 +187,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(wifiRoutes, { prefix: '/api/v1/routers', wifi: services.wifi });
   await app.register(usageRoutes, { prefix: '/api/v1/routers', usage: services.usage });
+}
 
+/** Builds the Fastify app from its dependencies. Never listens: server.ts does. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = createFastify(deps.config, deps.logger ?? createLogger(deps.config.logLevel));
+  const metrics = deps.metrics ?? new Metrics();
+  const services = attachServices(app, deps, metrics);
+  await registerPlugins(app, deps, services, metrics);
+  await registerRoutes(app, deps, services);
   return app;
 }

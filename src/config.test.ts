@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, VARIABLES } from './config.js';
+import { ConfigError, loadConfig } from './config.js';
+import { VARIABLES } from './config-variables.js';
 
 function problemsOf(env: Record<string, string>): string[] {
   try {

@@ -98,70 +98,87 @@ function send(
     .send(failure(request, reply, { code, message, details }));
 }
 
+/** Our own errors keep their code and status; 5xx ones (isReportable) are logged as errors. */
+function answerAppError(error: AppError, request: FastifyRequest, reply: FastifyReply) {
+  if (error.isReportable) {
+    request.log.error(
+      { err: { code: error.code, message: error.message, details: error.details } },
+      'request failed',
+    );
+  } else {
+    request.log.info({ code: error.code }, 'request rejected');
+  }
+  if (error.retryAfterSeconds !== undefined) {
+    void reply.header('retry-after', String(Math.max(1, Math.ceil(error.retryAfterSeconds))));
+  }
+  return send(request, reply, error.code, error.message, error.details);
+}
+
+/** Schema failures: 400 VALIDATION_FAILED naming every field. */
+function answerValidationError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const fields = validationProblems(error);
+  return send(
+    request,
+    reply,
+    'VALIDATION_FAILED',
+    fields.map((f) => `${f.field} ${f.message}`).join('; '),
+    { fields },
+  );
+}
+
+/** Anything unexpected: logged with what is safe to log, answered as a bare 500. */
+function answerUnexpectedError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  // Never log the raw error of a failed query: Drizzle puts the parameters in its message.
+  request.log.error(
+    {
+      err: {
+        type: error.name,
+        ...describeDbError(error),
+        stack: error.message.startsWith('Failed query') ? undefined : error.stack,
+      },
+    },
+    'unhandled error',
+  );
+  return send(request, reply, 'INTERNAL_ERROR', 'Internal server error', null);
+}
+
 /**
  * The one error handler: our AppErrors keep their code and status; schema
  * failures become 400 VALIDATION_FAILED naming the field; a database that cannot
  * be reached or does not answer in time is 503; anything else is logged and answered as a generic 500
  * that shows no internals.
  */
-async function errorHandlerPlugin(app: FastifyInstance) {
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error instanceof AppError) {
-      if (error.isReportable) {
-        request.log.error(
-          { err: { code: error.code, message: error.message, details: error.details } },
-          'request failed',
-        );
-      } else {
-        request.log.info({ code: error.code }, 'request rejected');
-      }
-      if (error.retryAfterSeconds !== undefined) {
-        void reply.header('retry-after', String(Math.max(1, Math.ceil(error.retryAfterSeconds))));
-      }
-      return send(request, reply, error.code, error.message, error.details);
-    }
-    if (error.validation) {
-      const fields = validationProblems(error);
-      return send(
-        request,
-        reply,
-        'VALIDATION_FAILED',
-        fields.map((f) => `${f.field} ${f.message}`).join('; '),
-        { fields },
-      );
-    }
-    const known = error.code ? FASTIFY_CODES[error.code] : undefined;
-    if (known) {
-      return send(request, reply, known.code, known.message, null);
-    }
-    if (isDatabaseUnavailable(error)) {
-      request.log.error({ db: describeDbError(error) }, 'database unavailable');
-      return send(
-        request,
-        reply,
-        'DATABASE_UNAVAILABLE',
-        'The database is unavailable; try again shortly',
-        null,
-      );
-    }
-    if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
-      // Another client error raised by Fastify itself (e.g. a bad header).
-      return send(request, reply, 'VALIDATION_FAILED', 'The request is invalid', null);
-    }
-    // Never log the raw error of a failed query: Drizzle puts the parameters in its message.
-    request.log.error(
-      {
-        err: {
-          type: error.name,
-          ...describeDbError(error),
-          stack: error.message.startsWith('Failed query') ? undefined : error.stack,
-        },
-      },
-      'unhandled error',
+function handleError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  if (error instanceof AppError) {
+    return answerAppError(error, request, reply);
+  }
+  if (error.validation) {
+    return answerValidationError(error, request, reply);
+  }
+  const known = error.code ? FASTIFY_CODES[error.code] : undefined;
+  if (known) {
+    return send(request, reply, known.code, known.message, null);
+  }
+  if (isDatabaseUnavailable(error)) {
+    request.log.error({ db: describeDbError(error) }, 'database unavailable');
+    return send(
+      request,
+      reply,
+      'DATABASE_UNAVAILABLE',
+      'The database is unavailable; try again shortly',
+      null,
     );
-    return send(request, reply, 'INTERNAL_ERROR', 'Internal server error', null);
-  });
+  }
+  if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
+    // Another client error raised by Fastify itself (e.g. a bad header).
+    return send(request, reply, 'VALIDATION_FAILED', 'The request is invalid', null);
+  }
+  return answerUnexpectedError(error, request, reply);
+}
 
+/** Installs the error handler and a not-found handler that answers in the envelope. */
+async function errorHandlerPlugin(app: FastifyInstance) {
+  app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) =>
     send(
       request,

@@ -5,6 +5,7 @@ import type { CommandsServerHttp } from '../clients/commands-server.http.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { DbHandle } from '../db/client.js';
+import type { Metrics } from '../metrics.js';
 import { AccessListsRepository } from '../repositories/access-lists.repository.js';
 import { AuditRepository } from '../repositories/audit.repository.js';
 import { BlockedDevicesRepository } from '../repositories/blocked-devices.repository.js';
@@ -44,6 +45,8 @@ export interface ServiceDeps {
   commandsServer: CommandsServerHttp;
   clock: Clock;
   log: FastifyBaseLogger;
+  /** The app's metrics registry (e.g. `auditWriteFailed`); one per app, built in app.ts. */
+  metrics: Metrics;
   /** Overrides the throttle store chosen from REDIS_URL (tests share one between apps). */
   throttleStore?: ThrottleStore;
 }
@@ -100,7 +103,12 @@ function createRouterServices(
   const db = deps.db.db;
   const { routers, audit } = repos;
   const access = new RouterAccessPolicy(routers);
-  const routerAudit = new RouterAudit({ audit, clock, log: log.child({ component: 'audit' }) });
+  const routerAudit = new RouterAudit({
+    audit,
+    clock,
+    log: log.child({ component: 'audit' }),
+    metrics: deps.metrics,
+  });
   const runner = new RouterOperationRunner({ db, audit: routerAudit, commandsSessions });
   const common = { access, runner };
   return {

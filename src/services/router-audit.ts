@@ -3,6 +3,7 @@ import { CommandsServerError } from '../clients/commands-server.errors.js';
 import type { Clock } from '../clock.js';
 import type { Executor } from '../db/client.js';
 import { AppError } from '../errors.js';
+import type { Metrics } from '../metrics.js';
 import type { AuditRepository } from '../repositories/audit.repository.js';
 import type { AuthContext, ClientInfo } from './auth-context.js';
 
@@ -36,11 +37,13 @@ type Outcome = 'succeeded' | 'failed' | 'unknown';
  *   (`audit_write_failures_total`), never thrown over the operation's own answer.
  */
 export class RouterAudit {
-  /** Completions that could not be written, by operation (a scrape-time counter). */
-  readonly writeFailures = new Map<string, number>();
-
   constructor(
-    private readonly deps: { audit: AuditRepository; clock: Clock; log: FastifyBaseLogger },
+    private readonly deps: {
+      audit: AuditRepository;
+      clock: Clock;
+      log: FastifyBaseLogger;
+      metrics: Pick<Metrics, 'auditWriteFailed'>;
+    },
   ) {}
 
   /** Records a succeeded database-only change; call it inside the change's transaction. */
@@ -72,7 +75,7 @@ export class RouterAudit {
 
   /** @internal Logs and counts a completion that could not be written. */
   writeFailed(pending: PendingAudit, outcome: Outcome, err: unknown): void {
-    this.writeFailures.set(pending.operation, (this.writeFailures.get(pending.operation) ?? 0) + 1);
+    this.deps.metrics.auditWriteFailed(pending.operation);
     this.deps.log.error(
       { err, auditEventId: pending.id, operation: pending.operation, outcome },
       'could not record the outcome of a router operation; its audit event stays pending',

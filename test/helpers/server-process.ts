@@ -1,17 +1,29 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { pollUntil } from './poll.js';
 
 /**
- * The real server process, `tsx src/server.ts` as `npm start` runs it, on a free
- * port with the given environment (nothing inherited but PATH and HOME), for
- * tests of what only a process shows: signals, shutdown, several instances.
+ * The real server process, `node --import tsx src/server.ts` as `npm start` runs
+ * it, on a free port with the given environment (nothing inherited but PATH and
+ * HOME), for tests of what only a process shows: signals, shutdown, several
+ * instances. One process: the tsx CLI would run the server as its child and kill
+ * it when it does not acknowledge a relayed signal within 30 ms (see server.ts).
  */
 
 const ROOT = new URL('../../', import.meta.url).pathname;
-const TSX = join(ROOT, 'node_modules/.bin/tsx');
+/** tsx's loader by path, so that the server may run in any working directory. */
+const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+/** `npm start`'s command line, without the shell and npm around it. */
+export const SERVER_COMMAND = [
+  process.execPath,
+  '--import',
+  TSX_LOADER,
+  join(ROOT, 'src/server.ts'),
+];
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -52,7 +64,8 @@ function spawnServer(
   port: number,
   options: ServerProcessOptions,
 ): ChildProcess {
-  return spawn(TSX, [join(ROOT, 'src/server.ts')], {
+  const [command, ...args] = SERVER_COMMAND;
+  return spawn(command!, args, {
     cwd: options.cwd ?? ROOT,
     env: {
       PATH: process.env.PATH,
@@ -84,7 +97,7 @@ export async function runServerProcessToExit(
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
   let timedOut = false;
-  // SIGTERM first: tsx passes it on to the server; a SIGKILL would orphan the server.
+  // SIGTERM first: the server closes what it opened (PGlite's lock file, for one).
   const timer = setTimeout(() => {
     timedOut = true;
     child.kill('SIGTERM');

@@ -7,8 +7,12 @@ import errorHandler from '../../src/plugins/error-handler.plugin.js';
 import metricsPlugin, { type MetricsPluginOptions } from '../../src/plugins/metrics.plugin.js';
 import openapi from '../../src/plugins/openapi.plugin.js';
 
-/** A sample line of the text format 0.0.4 (the value may be an exponent or ±Inf). */
-const SAMPLE_LINE = /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{.*\})? -?[0-9.e+Inf-]+$/;
+/**
+ * A sample line of the text format 0.0.4 (the value may be an exponent, ±Inf or
+ * NaN, which prom-client spells "Nan": Prometheus parses floats with Go's
+ * ParseFloat, which ignores the case of inf and nan).
+ */
+const SAMPLE_LINE = /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{.*\})? (-?[0-9.e+Inf-]+|NaN|Nan)$/;
 
 // The pool is read for three counters only; a stand-in avoids needing PostgreSQL.
 const fakePool = { totalCount: 5, idleCount: 3, waitingCount: 2 };
@@ -120,7 +124,9 @@ describe('GET /metrics', () => {
     for (const [id, total] of byRoute) {
       expect(s.get(`http_request_duration_seconds_count{${id}}`)).toBe(total);
       const buckets = [...s.entries()]
-        .filter(([k]) => k.startsWith(`http_request_duration_seconds_bucket{${id},le=`))
+        // prom-client writes the `le` label first.
+        .filter(([k]) => /^http_request_duration_seconds_bucket\{le="[^"]*",/.test(k))
+        .filter(([k]) => k.endsWith(`,${id}}`))
         .map(([, v]) => v);
       expect(buckets).toHaveLength(12);
       expect(buckets).toEqual([...buckets].sort((a, b) => a - b));
@@ -149,6 +155,22 @@ describe('GET /metrics', () => {
     const lag = s.get('nodejs_eventloop_lag_p99_seconds');
     expect(lag).toBeGreaterThanOrEqual(0);
     expect(lag).toBeLessThan(60);
+  });
+
+  it("adds prom-client's default process metrics, each family once", () => {
+    for (const family of [
+      'process_cpu_seconds_total counter',
+      'process_start_time_seconds gauge',
+      'nodejs_heap_size_used_bytes gauge',
+      'nodejs_gc_duration_seconds histogram',
+      'nodejs_eventloop_lag_p50_seconds gauge',
+    ]) {
+      expect(body).toContain(`# TYPE ${family}\n`);
+    }
+    const types = body.split('\n').filter((line) => line.startsWith('# TYPE '));
+    expect(new Set(types).size).toBe(types.length);
+    // Ours, net of the sampling interval, replaces prom-client's event-loop p99.
+    expect(body).toMatch(/^# HELP nodejs_eventloop_lag_p99_seconds p99 event-loop delay since/m);
   });
 
   it('counts its own scrapes under the /metrics template', async () => {
@@ -191,5 +213,40 @@ describe('the metrics plugin on PGlite (no pool)', () => {
     await new Promise((resolve) => setTimeout(resolve, 60));
     expect(await lag()).toBeGreaterThan(0.1);
     await other.close();
+  });
+});
+
+describe('a scrape-time collector that throws', () => {
+  it('leaves it out, logs a warning naming it, and answers the rest', async () => {
+    const lines: string[] = [];
+    const app = Fastify({
+      logger: { level: 'warn', stream: { write: (line: string) => lines.push(line) } },
+    });
+    const metrics = new Metrics();
+    metrics.registerGauge({
+      name: 'closed_pool_connections',
+      help: 'reads a closed pool',
+      collect: () => {
+        throw new Error('pool is closed');
+      },
+    });
+    await app.register(errorHandler);
+    await app.register(metricsPlugin, { metrics, pool: null });
+    try {
+      const res = await app.inject({ method: 'GET', url: '/metrics' });
+      expect(res.statusCode).toBe(200);
+      expect(res.body).toContain('# TYPE http_requests_total counter\n');
+      expect(res.body).not.toContain('closed_pool_connections');
+      const warnings = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(warnings).toContainEqual(
+        expect.objectContaining({
+          msg: 'metric collector failed',
+          metric: 'closed_pool_connections',
+          err: expect.objectContaining({ message: 'pool is closed' }),
+        }),
+      );
+    } finally {
+      await app.close();
+    }
   });
 });

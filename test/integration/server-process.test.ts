@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { onPostgres } from '../helpers/test-db.js';
-import { freePort } from '../helpers/server-process.js';
+import { freePort, SERVER_COMMAND } from '../helpers/server-process.js';
 
-/** The real process: `tsx src/server.ts` as `npm start` runs it. */
+/** The real process: `node --import tsx src/server.ts` as `npm start` runs it. */
 const ROOT = new URL('../../', import.meta.url).pathname;
-const TSX = join(ROOT, 'node_modules/.bin/tsx');
+const [NODE, ...SERVER_ARGS] = SERVER_COMMAND as [string, ...string[]];
 
 interface Running {
   url: string;
@@ -29,7 +29,7 @@ function baseEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 
 async function startServer(env: Record<string, string>): Promise<Running> {
   const port = await freePort();
-  const child = spawn(TSX, ['src/server.ts'], {
+  const child = spawn(NODE, SERVER_ARGS, {
     cwd: ROOT,
     env: baseEnv({ ...env, PORT: String(port) }),
   });
@@ -69,7 +69,7 @@ async function startServer(env: Record<string, string>): Promise<Running> {
 
 function runToExit(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(TSX, ['src/server.ts'], { cwd: ROOT, env: baseEnv(env) });
+    const child = spawn(NODE, SERVER_ARGS, { cwd: ROOT, env: baseEnv(env) });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));

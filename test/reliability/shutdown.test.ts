@@ -153,7 +153,22 @@ describe('graceful shutdown on SIGTERM', () => {
       timeoutMs: 10_000,
       what: 'a Commands-Server call in flight for every login',
     });
+    const registrationsSeen = () =>
+      srv
+        .logs()
+        .filter(
+          (l) =>
+            l.msg === 'incoming request' &&
+            (l.req as { url?: string } | undefined)?.url === '/api/v1/auth/register',
+        ).length;
+    const seenBefore = registrationsSeen();
     const registrations = newEmails.map((email) => register(srv.url, email));
+    // In flight means read by the server: a request still on its way when the signal
+    // lands is refused (503, or its connection closed), which is right but not this test.
+    await pollUntil(() => registrationsSeen() === seenBefore + newEmails.length, {
+      timeoutMs: 10_000,
+      what: 'the server to have read every registration',
+    });
 
     srv.signal('SIGTERM');
     await pollUntil(() => srv.output().includes('shutting down'), {
