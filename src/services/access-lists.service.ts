@@ -9,7 +9,7 @@ import { parseDescription } from '../validation/description.js';
 import { parseDisplayName } from '../validation/display-name.js';
 import { parseIpv4 } from '../validation/router-input.js';
 import type { AuthContext, ClientInfo } from './auth-context.js';
-import type { RouterAccessPolicy } from './router-access.js';
+import type { RouterAccessPolicy } from './router-access.policy.js';
 import type { RouterOperationRunner } from './router-operation.runner.js';
 
 /** One whitelist or blacklist entry as the API answers it. */

@@ -1,7 +1,7 @@
 import { ValidationError } from '../errors.js';
 import type { AuditRepository } from '../repositories/audit.repository.js';
 import type { AuthContext } from './auth-context.js';
-import type { RouterAccessPolicy } from './router-access.js';
+import type { RouterAccessPolicy } from './router-access.policy.js';
 
 export const ACTIVITY_DEFAULT_LIMIT = 50;
 export const ACTIVITY_MAX_LIMIT = 100;

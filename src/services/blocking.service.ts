@@ -4,7 +4,7 @@ import type {
 } from '../repositories/blocked-devices.repository.js';
 import { parseIpv4 } from '../validation/router-input.js';
 import type { AuthContext, ClientInfo } from './auth-context.js';
-import type { RouterAccessPolicy } from './router-access.js';
+import type { RouterAccessPolicy } from './router-access.policy.js';
 import type { RouterOperationRunner } from './router-operation.runner.js';
 
 /** A blocked device as the API shows it. */

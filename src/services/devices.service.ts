@@ -13,7 +13,7 @@ import { parseDisplayName } from '../validation/display-name.js';
 import { normalizeMac, parseIpv4 } from '../validation/router-input.js';
 import type { AuthContext, ClientInfo } from './auth-context.js';
 import type { RouterAudit } from './router-audit.js';
-import type { RouterAccessPolicy } from './router-access.js';
+import type { RouterAccessPolicy } from './router-access.policy.js';
 import type { RouterOperationRunner } from './router-operation.runner.js';
 
 /** The columns of a device that every answer carries, times as ISO 8601. */

@@ -31,7 +31,7 @@ import { InvitationsService } from './invitations.service.js';
 import { ListSettingsService } from './list-settings.service.js';
 import { PasswordService } from './password.service.js';
 import { RouterMembersService } from './router-members.service.js';
-import { RouterAccessPolicy } from './router-access.js';
+import { RouterAccessPolicy } from './router-access.policy.js';
 import { RouterAudit } from './router-audit.js';
 import { RouterOperationRunner } from './router-operation.runner.js';
 import { RoutersService } from './routers.service.js';

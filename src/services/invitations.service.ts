@@ -10,7 +10,7 @@ import type { RoutersRepository } from '../repositories/routers.repository.js';
 import { parseEmail } from '../validation/email.js';
 import type { AuthContext, ClientInfo } from './auth-context.js';
 import type { RouterAudit } from './router-audit.js';
-import type { RouterAccessPolicy } from './router-access.js';
+import type { RouterAccessPolicy } from './router-access.policy.js';
 import { toRouterView, type RouterView } from './routers.service.js';
 
 /** A pending invitation as the router's owner sees it. */

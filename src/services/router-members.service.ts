@@ -7,7 +7,7 @@ import type {
 } from '../repositories/routers.repository.js';
 import type { AuthContext, ClientInfo } from './auth-context.js';
 import type { RouterAudit } from './router-audit.js';
-import type { RouterAccessPolicy } from './router-access.js';
+import type { RouterAccessPolicy } from './router-access.policy.js';
 
 /** A member of a router as the API shows it. */
 export interface MemberView {

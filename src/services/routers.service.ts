@@ -8,7 +8,7 @@ import type {
 import { parseDisplayName } from '../validation/display-name.js';
 import { assertRouterId } from '../validation/router-input.js';
 import type { AuthContext, ClientInfo } from './auth-context.js';
-import type { RouterAccessPolicy } from './router-access.js';
+import type { RouterAccessPolicy } from './router-access.policy.js';
 import type { RouterAudit } from './router-audit.js';
 import type { RouterOperationRunner } from './router-operation.runner.js';
 

@@ -1,7 +1,7 @@
 import type { UsageEntry, UsagePeriod } from '../clients/commands-server.types.js';
 import { normalizeMac } from '../validation/router-input.js';
 import type { AuthContext } from './auth-context.js';
-import type { RouterAccessPolicy } from './router-access.js';
+import type { RouterAccessPolicy } from './router-access.policy.js';
 import type { RouterOperationRunner } from './router-operation.runner.js';
 
 /**

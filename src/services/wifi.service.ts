@@ -1,6 +1,6 @@
 import { parseSsid, parseWifiPassword } from '../validation/router-input.js';
 import type { AuthContext, ClientInfo } from './auth-context.js';
-import type { RouterAccessPolicy } from './router-access.js';
+import type { RouterAccessPolicy } from './router-access.policy.js';
 import type { RouterOperationRunner } from './router-operation.runner.js';
 
 export interface WifiStatus {
