@@ -151,10 +151,3 @@ export class ServiceBusyError extends AppError {
     return false;
   }
 }
-
-/** The database could not be reached or refused the connection. */
-export class DatabaseUnavailableError extends AppError {
-  constructor(cause: unknown) {
-    super('DATABASE_UNAVAILABLE', 'The database is unavailable; try again shortly', { cause });
-  }
-}

@@ -9,7 +9,6 @@ import {
   users,
 } from '../db/schema/index.js';
 
-export type RouterRow = typeof routers.$inferSelect;
 export type RouterRole = 'owner' | 'member';
 
 /** A user's access to one router. */

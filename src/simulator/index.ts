@@ -13,19 +13,7 @@ import { RequestPipeline } from './server.js';
 import { SessionTable } from './sessions.js';
 import type { RecordedCall, Simulator, SimulatorOptions } from './types.js';
 
-export type {
-  ActiveMode,
-  FaultKind,
-  FaultSpec,
-  RecordedCall,
-  RouterConfig,
-  RouterRates,
-  RouterStateSnapshot,
-  SimDevice,
-  Simulator,
-  SimulatorOptions,
-  WifiSnapshot,
-} from './types.js';
+export type { FaultKind, RecordedCall, SimDevice, Simulator, SimulatorOptions } from './types.js';
 
 function formatUrl(host: string, port: number): string {
   return host.includes(':') ? `http://[${host}]:${port}` : `http://${host}:${port}`;

@@ -1,4 +1,4 @@
-import { Type, type Static } from 'typebox';
+import { Type } from 'typebox';
 import { Envelope } from '../../http/envelope.js';
 import { errorResponses as errors } from '../common.js';
 
@@ -16,7 +16,6 @@ export const CredentialsBodySchema = Type.Object(
   },
   { additionalProperties: false },
 );
-export type CredentialsBody = Static<typeof CredentialsBodySchema>;
 
 export const ChangePasswordBodySchema = Type.Object(
   {
@@ -25,10 +24,8 @@ export const ChangePasswordBodySchema = Type.Object(
   },
   { additionalProperties: false },
 );
-export type ChangePasswordBody = Static<typeof ChangePasswordBodySchema>;
 
 export const SessionParamsSchema = Type.Object({ sessionId: Type.String({ format: 'uuid' }) });
-export type SessionParams = Static<typeof SessionParamsSchema>;
 
 export const UserSchema = Type.Object({
   id: Type.String({ format: 'uuid' }),

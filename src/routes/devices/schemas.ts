@@ -1,4 +1,4 @@
-import { Type, type Static } from 'typebox';
+import { Type } from 'typebox';
 import { Envelope } from '../../http/envelope.js';
 import { errorResponses as errors, Nullable, ROUTER_CALL_ERRORS } from '../common.js';
 import { RouterIdSchema, RouterParamsSchema } from '../routers/schemas.js';
@@ -8,7 +8,6 @@ export const DeviceParamsSchema = Type.Object({
   routerId: RouterIdSchema,
   deviceId: Type.String({ format: 'uuid' }),
 });
-export type DeviceParams = Static<typeof DeviceParamsSchema>;
 
 export const RenameDeviceBodySchema = Type.Object(
   {
@@ -18,7 +17,6 @@ export const RenameDeviceBodySchema = Type.Object(
   },
   { additionalProperties: false },
 );
-export type RenameDeviceBody = Static<typeof RenameDeviceBodySchema>;
 
 // Only a bound here: the service checks the address itself, so that IPv6, leading
 // zeros, white space or a quote get a message that says why.
@@ -31,7 +29,6 @@ export const IpBodySchema = Type.Object(
   },
   { additionalProperties: false },
 );
-export type IpBody = Static<typeof IpBodySchema>;
 
 const deviceFields = {
   id: Type.String({ format: 'uuid' }),

@@ -1,4 +1,4 @@
-import { Type, type Static } from 'typebox';
+import { Type } from 'typebox';
 import { Envelope } from '../../http/envelope.js';
 import { errorResponses as errors } from '../common.js';
 import { RouterIdSchema, RouterParamsSchema, RouterSchema } from '../routers/schemas.js';
@@ -7,13 +7,11 @@ const Timestamp = Type.String({ format: 'date-time' });
 const InvitationId = Type.String({ format: 'uuid' });
 
 export const InvitationParamsSchema = Type.Object({ invitationId: InvitationId });
-export type InvitationParams = Static<typeof InvitationParamsSchema>;
 
 export const RouterInvitationParamsSchema = Type.Object({
   routerId: RouterIdSchema,
   invitationId: InvitationId,
 });
-export type RouterInvitationParams = Static<typeof RouterInvitationParamsSchema>;
 
 // The service normalises the address (trim, NFKC, lower case) and checks its
 // shape; the schema only stops absurd input early.
@@ -21,7 +19,6 @@ export const InviteBodySchema = Type.Object(
   { email: Type.String({ minLength: 3, maxLength: 254 }) },
   { additionalProperties: false },
 );
-export type InviteBody = Static<typeof InviteBodySchema>;
 
 export const SentInvitationSchema = Type.Object({
   id: InvitationId,

@@ -1,4 +1,4 @@
-import { Type, type Static } from 'typebox';
+import { Type } from 'typebox';
 import type { ListName } from '../../clients/commands-server.types.js';
 import { Envelope } from '../../http/envelope.js';
 import { ROUTER_ID_PATTERN } from '../../validation/router-input.js';
@@ -22,16 +22,13 @@ const Description = Type.String({ maxLength: 500 });
 const Mbps = Type.Number({ description: 'Mbps, a finite number from 1 to 1000' });
 
 export const ListParamsSchema = Type.Object({ routerId: RouterId });
-export type ListParams = Static<typeof ListParamsSchema>;
 
 export const EntryParamsSchema = Type.Object({ routerId: RouterId, ip: Ip });
-export type EntryParams = Static<typeof EntryParamsSchema>;
 
 export const AddEntryBodySchema = Type.Object(
   { ip: Ip, name: Type.Optional(Name), description: Type.Optional(Description) },
   { additionalProperties: false },
 );
-export type AddEntryBody = Static<typeof AddEntryBodySchema>;
 
 export const UpdateEntryBodySchema = Type.Object(
   {
@@ -42,19 +39,16 @@ export const UpdateEntryBodySchema = Type.Object(
   },
   { additionalProperties: false, minProperties: 1 },
 );
-export type UpdateEntryBody = Static<typeof UpdateEntryBodySchema>;
 
 export const ModeBodySchema = Type.Object(
   { active: Type.Boolean() },
   { additionalProperties: false },
 );
-export type ModeBody = Static<typeof ModeBodySchema>;
 
 export const RatesBodySchema = Type.Object(
   { limitedMbps: Type.Optional(Mbps), fullMbps: Type.Optional(Mbps) },
   { additionalProperties: false, minProperties: 1, description: 'at least one of the two' },
 );
-export type RatesBody = Static<typeof RatesBodySchema>;
 
 export const EntrySchema = Type.Object({
   ip: Type.String(),

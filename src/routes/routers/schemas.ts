@@ -1,4 +1,4 @@
-import { Type, type Static } from 'typebox';
+import { Type } from 'typebox';
 import { Envelope } from '../../http/envelope.js';
 import { ROUTER_ID_PATTERN } from '../../validation/router-input.js';
 import { errorResponses as errors } from '../common.js';
@@ -16,25 +16,21 @@ export const RouterIdSchema = Type.String({
 });
 
 export const RouterParamsSchema = Type.Object({ routerId: RouterIdSchema });
-export type RouterParams = Static<typeof RouterParamsSchema>;
 
 export const MemberParamsSchema = Type.Object({
   routerId: RouterIdSchema,
   userId: Type.String({ format: 'uuid' }),
 });
-export type MemberParams = Static<typeof MemberParamsSchema>;
 
 export const AddRouterBodySchema = Type.Object(
   { routerId: RouterIdSchema, name: NameInput },
   { additionalProperties: false },
 );
-export type AddRouterBody = Static<typeof AddRouterBodySchema>;
 
 export const RenameRouterBodySchema = Type.Object(
   { name: NameInput },
   { additionalProperties: false },
 );
-export type RenameRouterBody = Static<typeof RenameRouterBodySchema>;
 
 export const ActivityQuerySchema = Type.Object({
   // A digit string: ajv does not coerce query strings here (coerceTypes: false).
@@ -50,7 +46,6 @@ export const ActivityQuerySchema = Type.Object({
     }),
   ),
 });
-export type ActivityQuery = Static<typeof ActivityQuerySchema>;
 
 export const RouterSchema = Type.Object({
   routerId: Type.String(),

@@ -1,4 +1,4 @@
-import { Type, type Static } from 'typebox';
+import { Type } from 'typebox';
 import { Envelope } from '../../http/envelope.js';
 import { ROUTER_ID_PATTERN } from '../../validation/router-input.js';
 import { errorResponses as errors, ROUTER_CALL_ERRORS } from '../common.js';
@@ -9,7 +9,6 @@ const RouterId = Type.String({
 });
 
 export const UsageParamsSchema = Type.Object({ routerId: RouterId });
-export type UsageParams = Static<typeof UsageParamsSchema>;
 
 export const DeviceUsageParamsSchema = Type.Object({
   routerId: RouterId,
@@ -18,7 +17,6 @@ export const DeviceUsageParamsSchema = Type.Object({
     description: 'MAC address (aa:bb:cc:dd:ee:ff, aa-bb-…, or aabbccddeeff; any case)',
   }),
 });
-export type DeviceUsageParams = Static<typeof DeviceUsageParamsSchema>;
 
 export const UsageQuerySchema = Type.Object(
   {
@@ -31,7 +29,6 @@ export const UsageQuerySchema = Type.Object(
   },
   { additionalProperties: false },
 );
-export type UsageQuery = Static<typeof UsageQuerySchema>;
 
 const Period = Type.Union([Type.Literal('current'), Type.Literal('week'), Type.Literal('month')]);
 

@@ -1,4 +1,4 @@
-import { Type, type Static } from 'typebox';
+import { Type } from 'typebox';
 import { Envelope } from '../../http/envelope.js';
 import { ROUTER_ID_PATTERN } from '../../validation/router-input.js';
 import { errorResponses as errors, ROUTER_CALL_ERRORS } from '../common.js';
@@ -9,7 +9,6 @@ export const WifiParamsSchema = Type.Object({
     description: "The router's agent id: 1-128 of [A-Za-z0-9_.-]",
   }),
 });
-export type WifiParams = Static<typeof WifiParamsSchema>;
 
 // Only bounds here: the service applies the real rules (bytes, printable, shell-safe)
 // and says which one failed.
@@ -22,7 +21,6 @@ export const SsidBodySchema = Type.Object(
   },
   { additionalProperties: false },
 );
-export type SsidBody = Static<typeof SsidBodySchema>;
 
 export const PasswordBodySchema = Type.Object(
   {
@@ -34,7 +32,6 @@ export const PasswordBodySchema = Type.Object(
   },
   { additionalProperties: false },
 );
-export type PasswordBody = Static<typeof PasswordBodySchema>;
 
 export const WifiStatusSchema = Type.Object({
   enabled: Type.Boolean(),
