@@ -7,7 +7,7 @@ import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { DbHandle } from './db/client.js';
 import { clientErrorHandler } from './http/client-error.js';
-import { ErrorEnvelopeSchema } from './http/envelope.js';
+import { queryCoercingValidator } from './http/query-validator.js';
 import { createLogger, genReqId } from './logger.js';
 import { Metrics } from './metrics.js';
 import authPlugin from './plugins/auth.plugin.js';
@@ -88,6 +88,7 @@ function createFastify(config: Readonly<Config>, logger: FastifyBaseLogger) {
     requestTimeout: config.server.requestTimeoutMs,
     return503OnClosing: true,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
+    schemaController: { compilersFactory: { buildValidator: queryCoercingValidator } },
   }).withTypeProvider<TypeBoxTypeProvider>();
   // JSON only. Fastify also parses text/plain by default, handing the route a string
   // that its schema then refuses as "body must be object" (400): without that parser
@@ -126,8 +127,11 @@ async function registerPlugins(
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
-  app.addSchema(ErrorEnvelopeSchema);
   await app.register(errorHandler);
+  // Before the metrics plugin and the routes: the document lists the routes added after it.
+  if (config.operations.docsEnabled) {
+    await app.register(openapi);
+  }
   await app.register(metricsPlugin, {
     metrics,
     pool: deps.db.pool,
@@ -143,9 +147,6 @@ async function registerPlugins(
     maxAge: 600,
   });
   await app.register(cookie);
-  if (config.operations.docsEnabled) {
-    await app.register(openapi);
-  }
   await app.register(authPlugin, {
     loginSessions: services.auth.sessions,
     cookieName: config.sessions.cookieName,

@@ -42,6 +42,53 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
+/**
+ * What each code means, one line for a client author: served in the OpenAPI
+ * document (`x-error-codes`) and rendered into docs/errors.md by
+ * `npm run docs:errors`. A new code does not compile until it is described here.
+ */
+export const ERROR_DESCRIPTIONS: { readonly [C in ErrorCode]: string } = {
+  VALIDATION_FAILED:
+    'A parameter, query or body field is invalid; error.details.fields names each field and why.',
+  MALFORMED_JSON: 'The body is not valid JSON.',
+  MALFORMED_REQUEST: 'The HTTP request itself could not be parsed; no route ran.',
+  UNAUTHENTICATED:
+    'No valid session: the bearer token or session cookie is missing, unknown, expired or revoked (or, on /metrics, the METRICS_TOKEN is wrong).',
+  INVALID_CREDENTIALS: 'The email or password (or the current password) is incorrect.',
+  FORBIDDEN: 'The caller is a member of the router but the operation is for its owner only.',
+  CSRF_REJECTED:
+    'A change authenticated by the session cookie came from an origin that is not allowed.',
+  NOT_FOUND: 'No route answers this method and path.',
+  ROUTER_NOT_FOUND: 'The router does not exist or the caller is not a member of it.',
+  DEVICE_NOT_FOUND: 'No device with this id (or address) is known on this router.',
+  SESSION_NOT_FOUND: 'No active session of the caller has this id.',
+  ENTRY_NOT_FOUND: 'The address is not in this list.',
+  USER_NOT_FOUND: 'That user is not a member of this router.',
+  INVITATION_NOT_FOUND:
+    "No open invitation with this id for the caller: unknown, expired, revoked, answered, or someone else's.",
+  METHOD_NOT_ALLOWED: 'The path exists but not with this method.',
+  REQUEST_TIMEOUT: 'The request was not received in time.',
+  EMAIL_TAKEN: 'An account already exists for this email address.',
+  ROUTER_ALREADY_CLAIMED: 'Another user already owns this router.',
+  CONFLICT:
+    'The request contradicts the current state (e.g. the owner removing themself from their router).',
+  PAYLOAD_TOO_LARGE: 'The body is larger than the server accepts (64 KiB).',
+  UNSUPPORTED_MEDIA_TYPE: 'The body is not sent as application/json.',
+  TOO_MANY_ATTEMPTS: 'Too many failed password attempts; retry after Retry-After seconds.',
+  RATE_LIMITED: 'Too many requests of this kind; retry after Retry-After seconds.',
+  HEADERS_TOO_LARGE: 'The request headers are too large.',
+  INTERNAL_ERROR:
+    'An unexpected error on this server; the message is hidden, the request id logged.',
+  PERSISTENCE_FAILED:
+    'The router applied the change but this server could not save it: the database and the router may differ.',
+  ROUTER_COMMAND_FAILED: 'The router refused the command or reported a failure.',
+  COMMANDS_SERVER_BAD_RESPONSE: 'The Commands-Server answered something this server cannot read.',
+  COMMANDS_SERVER_UNAVAILABLE: 'The Commands-Server cannot be reached.',
+  DATABASE_UNAVAILABLE: 'The database does not answer.',
+  BUSY: 'Too much password work is queued (a flood of logins or registrations); retry after Retry-After seconds.',
+  ROUTER_TIMEOUT: 'The router did not answer in time; the change may or may not have been applied.',
+};
+
 export interface AppErrorOptions {
   details?: unknown;
   cause?: unknown;

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type TSchema } from 'typebox';
+import { exampleOf } from './schema-example.js';
 
 /** `{requestId, timestamp, executionTime}`: timestamp ISO-8601 UTC with Z, executionTime in seconds. */
 export function metadata(request: FastifyRequest, reply: FastifyReply) {
@@ -25,31 +26,48 @@ export function failure(request: FastifyRequest, reply: FastifyReply, error: Err
   return { success: false as const, data: null, error, metadata: metadata(request, reply) };
 }
 
-export const MetadataSchema = Type.Object({
-  requestId: Type.String(),
-  timestamp: Type.String({ format: 'date-time' }),
-  executionTime: Type.Number({ description: 'seconds' }),
-});
+export const MetadataSchema = Type.Object(
+  {
+    requestId: Type.String(),
+    timestamp: Type.String({ format: 'date-time' }),
+    executionTime: Type.Number({ description: 'seconds' }),
+  },
+  { $id: 'Metadata' },
+);
 
-/** Response schema of a success envelope whose `data` follows `data`. */
-export function Envelope<T extends TSchema>(data: T) {
-  return Type.Object({
+/**
+ * Response schema of a success envelope whose `data` follows `data`; `description`
+ * says what the answer is (the OpenAPI response's description), and the example
+ * shows a whole answer, `error: null` included.
+ */
+export function Envelope<T extends TSchema>(data: T, description: string) {
+  const schema = Type.Object({
     success: Type.Literal(true),
     data,
     error: Type.Null(),
     metadata: MetadataSchema,
   });
+  return Type.Object(schema.properties, { description, examples: [exampleOf(schema)] });
 }
+
+export const ErrorBodySchema = Type.Object(
+  {
+    code: Type.String({
+      description: 'stable UPPER_SNAKE code: see x-error-codes or docs/errors.md',
+    }),
+    message: Type.String({ description: 'for people; may change' }),
+    details: Type.Unknown({
+      description: 'per code, e.g. {fields} for VALIDATION_FAILED; else null',
+    }),
+  },
+  { $id: 'ErrorBody' },
+);
 
 export const ErrorEnvelopeSchema = Type.Object(
   {
     success: Type.Literal(false),
     data: Type.Null(),
-    error: Type.Object({
-      code: Type.String(),
-      message: Type.String(),
-      details: Type.Unknown(),
-    }),
+    error: ErrorBodySchema,
     metadata: MetadataSchema,
   },
   { $id: 'ErrorEnvelope' },

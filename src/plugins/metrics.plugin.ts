@@ -6,6 +6,7 @@ import type pg from 'pg';
 import { collectDefaultMetrics } from 'prom-client';
 import { UnauthorizedError } from '../errors.js';
 import { type Metrics, UNMATCHED_ROUTE } from '../metrics.js';
+import { errorResponses } from '../routes/common.js';
 
 export interface MetricsPluginOptions {
   /** The app's registry; the Commands-Server client reports into the same one. */
@@ -121,17 +122,21 @@ function serveMetrics(app: FastifyInstance, metrics: Metrics, token: string | nu
     {
       ...(token === null ? {} : { onRequest: requireBearer(token) }),
       schema: {
+        operationId: 'getMetrics',
         tags: ['operations'],
         summary: 'Prometheus metrics (text format 0.0.4, not the JSON envelope)',
+        ...(token === null ? {} : { security: [{ metricsToken: [] }] }),
         description:
-          'Request counts and latency by route template and status, Commands-Server calls by operation and outcome, database pool use, argon2 work, and the process metrics (CPU, memory, heap, GC, event-loop lag).' +
-          (token === null ? '' : ' Requires Authorization: Bearer <METRICS_TOKEN>.'),
+          'Request counts and latency by route template and status, Commands-Server calls by operation and outcome, database pool use, argon2 work, and the process metrics (CPU, memory, heap, GC, event-loop lag). ' +
+          (token === null
+            ? 'This server has no METRICS_TOKEN: open. With one it requires Authorization: Bearer <METRICS_TOKEN> (401 UNAUTHENTICATED without it).'
+            : 'Requires Authorization: Bearer <METRICS_TOKEN> (METRICS_TOKEN is not a session token).'),
         response: {
           200: {
             description: 'Prometheus text exposition format 0.0.4',
             content: { 'text/plain': { schema: { type: 'string' } } },
           },
-          ...(token === null ? {} : { 401: { $ref: 'ErrorEnvelope#' } }),
+          ...(token === null ? {} : errorResponses('UNAUTHENTICATED')),
         },
       },
     },

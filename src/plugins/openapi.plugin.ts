@@ -1,26 +1,141 @@
-import swagger from '@fastify/swagger';
+import swagger, { type SwaggerTransformObject } from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifySchema } from 'fastify';
 import fp from 'fastify-plugin';
+import { ERROR_CODES, ERROR_DESCRIPTIONS, type ErrorCode } from '../errors.js';
+import { ErrorEnvelopeSchema } from '../http/envelope.js';
+import { errorCodesOf } from '../routes/common.js';
+
+/** The catalogue of every error code: its status and what it means (also docs/errors.md). */
+export function errorCatalogue(): Record<ErrorCode, { status: number; description: string }> {
+  const codes = Object.keys(ERROR_CODES) as ErrorCode[];
+  return Object.fromEntries(
+    codes.map((code) => [
+      code,
+      { status: ERROR_CODES[code], description: ERROR_DESCRIPTIONS[code] },
+    ]),
+  ) as Record<ErrorCode, { status: number; description: string }>;
+}
+
+/**
+ * Schemas with an `$id` become components named by it (@fastify/swagger's
+ * default is `def-N`, which code generators turn into meaningless type names).
+ */
+function componentName(json: { $id?: unknown }, _base: unknown, _fragment: unknown, i: number) {
+  return typeof json.$id === 'string' ? json.$id : `def-${i}`;
+}
+
+/** Marks a named request body or error envelope so that `finishDocument` makes it a component. */
+const COMPONENT_NAME = 'x-component-name';
+
+type Json = Record<string, unknown>;
+
+/**
+ * An error status of `errorResponses` as @fastify/swagger reads it: the envelope
+ * schema itself (the `content` form the server uses is passed through without
+ * naming its schemas), marked to become the ErrorEnvelope component.
+ */
+function documentedError(entry: Json): Json {
+  const { description, content } = entry as { description: string; content: Record<string, Json> };
+  const { $id, ...envelope } = ErrorEnvelopeSchema as typeof ErrorEnvelopeSchema & { $id: string };
+  return {
+    ...envelope,
+    description,
+    examples: [content['application/json']?.example],
+    [COMPONENT_NAME]: $id,
+  };
+}
+
+/**
+ * Per route, before the document is built: the operation lists the error codes
+ * of its responses (`x-error-codes`), and a request body with an `$id` is marked
+ * with its name for `finishDocument` (@fastify/swagger inlines a body's root schema; its
+ * `$id` is lost).
+ */
+function describeRoute({ schema, url }: { schema?: FastifySchema; url: string }) {
+  if (!schema) {
+    return { schema: {}, url };
+  }
+  const routeSchema = schema as FastifySchema & { body?: Json & { $id?: string } };
+  const response = (routeSchema.response ?? {}) as Record<string, Json>;
+  const codes = errorCodesOf(response);
+  const documented = Object.entries(response).map(([status, entry]): [string, Json] => [
+    status,
+    entry['x-error-codes'] ? documentedError(entry) : entry,
+  ]);
+  const body = routeSchema.body;
+  return {
+    url,
+    schema: {
+      ...routeSchema,
+      'x-error-codes': codes,
+      response: Object.fromEntries(documented),
+      ...(body?.$id ? { body: { ...body, [COMPONENT_NAME]: body.$id } } : {}),
+    },
+  };
+}
+
+interface Operation {
+  requestBody?: { content?: Record<string, Json> };
+  responses?: Record<string, { content?: Record<string, Json> }>;
+}
+
+/**
+ * The last touches to the document: each marked request body moves into
+ * components.schemas and is referenced there; the catalogue of error codes is
+ * added as `x-error-codes`. A hoisted schema leaves its description (the response's) behind.
+ */
+const finishDocument: SwaggerTransformObject = (documentObject) => {
+  if (!('openapiObject' in documentObject)) {
+    return documentObject.swaggerObject;
+  }
+  const doc = documentObject.openapiObject as unknown as {
+    paths: Record<string, Record<string, Operation>>;
+    components: { schemas: Record<string, Json> };
+  };
+  for (const item of Object.values(doc.paths)) {
+    for (const operation of Object.values(item)) {
+      const bodies = [operation.requestBody, ...Object.values(operation.responses ?? {})];
+      for (const media of bodies.flatMap((b) => Object.values(b?.content ?? {}))) {
+        const { [COMPONENT_NAME]: name, description: _, ...schema } = media.schema as Json;
+        if (typeof name === 'string') {
+          doc.components.schemas[name] = schema;
+          media.schema = { $ref: `#/components/schemas/${name}` };
+        }
+      }
+    }
+  }
+  return { ...documentObject.openapiObject, 'x-error-codes': errorCatalogue() };
+};
 
 /**
  * The OpenAPI document is generated from the route schemas, so it cannot drift
- * from what the server validates. Served at /openapi.json, with Swagger UI at /docs.
+ * from what the server validates. Served at /openapi.json, with Swagger UI at
+ * /docs. Register it before the routes (and the metrics plugin): it documents
+ * the routes added after it.
  */
 async function openapiPlugin(app: FastifyInstance) {
   await app.register(swagger, {
+    refResolver: { buildLocalReference: componentName },
+    transform: describeRoute,
+    transformObject: finishDocument,
     openapi: {
       openapi: '3.0.3',
       info: {
         title: 'NetPilot Auth/DB Server',
         version: '0.1.0',
         description:
-          'Users, sessions, router membership and router operations. Every answer uses the envelope {success, data, error, metadata}.',
+          'Users, sessions, router membership and router operations. Every answer uses the envelope {success, data, error, metadata} (but /metrics). Each operation lists the error codes it answers in `x-error-codes`; `x-error-codes` at the top level explains every code, including those any route may answer (INTERNAL_ERROR, DATABASE_UNAVAILABLE, NOT_FOUND, METHOD_NOT_ALLOWED, MALFORMED_REQUEST, REQUEST_TIMEOUT, HEADERS_TOO_LARGE).',
       },
       components: {
         securitySchemes: {
           bearerAuth: { type: 'http', scheme: 'bearer' },
           cookieAuth: { type: 'apiKey', in: 'cookie', name: 'netpilot_session' },
+          metricsToken: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'METRICS_TOKEN, for GET /metrics only',
+          },
         },
       },
       tags: [

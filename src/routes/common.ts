@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import { isIP } from 'node:net';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type {
@@ -10,6 +11,8 @@ import type {
   RawServerDefault,
 } from 'fastify';
 import { Type, type TSchema } from 'typebox';
+import { ERROR_CODES, ERROR_DESCRIPTIONS, type ErrorCode } from '../errors.js';
+import { ErrorEnvelopeSchema } from '../http/envelope.js';
 import { requireAuth } from '../plugins/auth.plugin.js';
 import type { AuthContext, ClientInfo } from '../services/auth-context.js';
 
@@ -25,17 +28,89 @@ export type TypeBoxApp = FastifyInstance<
 /** OpenAPI security requirement of authenticated routes: bearer token or session cookie. */
 const security: Record<string, string[]>[] = [{ bearerAuth: [] }, { cookieAuth: [] }];
 
-/** Response entries for the error statuses a route can answer, all in the error envelope. */
-export function errorResponses(...statuses: number[]): Record<number, { $ref: string }> {
-  return Object.fromEntries(statuses.map((s) => [s, { $ref: 'ErrorEnvelope#' }]));
+/** An error status's entry in a route's `response`: its codes, described, in the error envelope. */
+interface ErrorResponse {
+  description: string;
+  content: { 'application/json': { schema: typeof ErrorEnvelopeSchema; example: unknown } };
+  /** Lifted onto the operation by the OpenAPI plugin (see `errorCodesOf`). */
+  'x-error-codes': ErrorCode[];
+}
+
+function errorExample(code: ErrorCode) {
+  return {
+    success: false,
+    data: null,
+    error: { code, message: ERROR_DESCRIPTIONS[code], details: null },
+    metadata: {
+      requestId: 'req-5f2b9c',
+      timestamp: '2026-01-15T09:30:00.000Z',
+      executionTime: 0.0042,
+    },
+  };
 }
 
 /**
- * The statuses a call to the router can add to a route's own: the router
- * applied a change we could not save (500 PERSISTENCE_FAILED), refused or
+ * Response entries for the error codes a route can answer, one per status, each
+ * described by its codes (from ERROR_DESCRIPTIONS) and answered in the error
+ * envelope. Codes any route may answer (INTERNAL_ERROR, DATABASE_UNAVAILABLE,
+ * routing errors) are in the document's catalogue, not repeated per route.
+ */
+export function errorResponses(...codes: readonly ErrorCode[]): Record<number, ErrorResponse> {
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of new Set(codes)) {
+    const status = ERROR_CODES[code];
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  }
+  const entries = [...byStatus].map(([status, list]): [number, ErrorResponse] => [
+    status,
+    {
+      description: `${STATUS_CODES[status]}. ${list.map((c) => `${c}: ${ERROR_DESCRIPTIONS[c]}`).join(' ')}`,
+      content: {
+        'application/json': { schema: ErrorEnvelopeSchema, example: errorExample(list[0]!) },
+      },
+      'x-error-codes': list,
+    },
+  ]);
+  return Object.fromEntries(entries);
+}
+
+/** The error codes of a route schema's `response`, for the operation's `x-error-codes`. */
+export function errorCodesOf(response: Record<string, unknown> | undefined): ErrorCode[] {
+  return Object.values(response ?? {}).flatMap(
+    (entry) => (entry as Partial<ErrorResponse>)['x-error-codes'] ?? [],
+  );
+}
+
+/** Any route under /routers/{routerId}: a malformed id, no session, or not a member. */
+export const ROUTER_ROUTE_ERRORS = [
+  'VALIDATION_FAILED',
+  'UNAUTHENTICATED',
+  'ROUTER_NOT_FOUND',
+] as const;
+
+/** An unsafe method (POST, PUT, PATCH, DELETE) through a session cookie from another origin. */
+export const CHANGE_ERRORS = ['CSRF_REJECTED'] as const;
+
+/** A route with a JSON body: one that is not JSON, too large, or of another type. */
+export const BODY_ERRORS = [
+  'MALFORMED_JSON',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+] as const;
+
+/**
+ * What a call to the router can add to a route's own codes: it refused or
  * answered nonsense (502), could not be reached (503), or took too long (504).
  */
-export const ROUTER_CALL_ERRORS = [500, 502, 503, 504] as const;
+export const ROUTER_CALL_ERRORS = [
+  'ROUTER_COMMAND_FAILED',
+  'COMMANDS_SERVER_BAD_RESPONSE',
+  'COMMANDS_SERVER_UNAVAILABLE',
+  'ROUTER_TIMEOUT',
+] as const;
+
+/** A change the router applies and this server then saves: it may fail after the router changed (500). */
+export const ROUTER_CHANGE_ERRORS = [...ROUTER_CALL_ERRORS, 'PERSISTENCE_FAILED'] as const;
 
 /** A schema that also admits null. */
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);

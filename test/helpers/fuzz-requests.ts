@@ -19,7 +19,9 @@ import { GOOD_PASSWORD } from './build-app.js';
 export interface OpenApiOperation {
   responses?: Record<string, unknown>;
   parameters?: { in: string; name: string; schema?: { enum?: unknown[] } }[];
-  requestBody?: { content?: Record<string, { schema?: { properties?: Record<string, unknown> } }> };
+  requestBody?: {
+    content?: Record<string, { schema?: { $ref?: string; properties?: Record<string, unknown> } }>;
+  };
 }
 
 export interface RouteUnderFuzz {
@@ -32,8 +34,21 @@ export interface RouteUnderFuzz {
   documented: Set<number>;
 }
 
+interface OpenApiDocument {
+  paths: Record<string, Record<string, OpenApiOperation>>;
+  components?: { schemas?: Record<string, { properties?: Record<string, unknown> }> };
+}
+
+/** The properties of a request body's schema, through its `$ref` to a component. */
+function bodyPropertiesOf(openapi: OpenApiDocument, op: OpenApiOperation): string[] {
+  const schema = op.requestBody?.content?.['application/json']?.schema;
+  const name = schema?.$ref?.replace('#/components/schemas/', '');
+  const resolved = name === undefined ? schema : openapi.components?.schemas?.[name];
+  return Object.keys(resolved?.properties ?? {});
+}
+
 /** Every operation of the OpenAPI document served at /openapi.json. */
-export function routesOf(openapi: { paths: Record<string, Record<string, OpenApiOperation>> }) {
+export function routesOf(openapi: OpenApiDocument) {
   const routes: RouteUnderFuzz[] = [];
   for (const [template, item] of Object.entries(openapi.paths)) {
     for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
@@ -47,9 +62,7 @@ export function routesOf(openapi: { paths: Record<string, Record<string, OpenApi
         template,
         pathParams: [...template.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!),
         queryParams: params.filter((p) => p.in === 'query').map((p) => p.name),
-        bodyProps: Object.keys(
-          op.requestBody?.content?.['application/json']?.schema?.properties ?? {},
-        ),
+        bodyProps: bodyPropertiesOf(openapi, op),
         documented: new Set(Object.keys(op.responses ?? {}).map(Number)),
       });
     }

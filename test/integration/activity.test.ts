@@ -121,7 +121,8 @@ describe('router activity', () => {
       ['?limit=0', 'querystring.limit'],
       ['?limit=101', 'querystring.limit'],
       ['?limit=ten', 'querystring.limit'],
-      ['?limit=05', 'querystring.limit'],
+      ['?limit=1.5', 'querystring.limit'],
+      ['?limit=', 'querystring.limit'],
       ['?before=%21%21', 'querystring.before'],
       [`?before=${notUuid}`, 'querystring.before'],
     ]) {
@@ -131,6 +132,9 @@ describe('router activity', () => {
       expect(res.json().error.details.fields[0].field, query).toBe(field);
     }
     expect((await activity(owner, '?limit=100')).statusCode).toBe(200);
+    // The query is coerced to the integer its schema (and the OpenAPI document) says.
+    const padded = await activity(owner, '?limit=05');
+    expect(padded.statusCode, padded.body).toBe(200);
   });
 
   it('is for members only', async () => {

@@ -156,7 +156,9 @@ describe('OpenAPI', () => {
       expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['200', '401', '404']));
     }
     const usage = doc.paths['/api/v1/routers/{routerId}/usage'].get;
-    const schema = JSON.stringify(usage.responses['200']);
+    const data = usage.responses['200'].content['application/json'].schema.properties.data;
+    expect(data).toEqual({ $ref: '#/components/schemas/RouterUsage' });
+    const schema = JSON.stringify(doc.components.schemas.DeviceTraffic);
     expect(schema).toContain('downloadMiB');
     expect(schema).toContain('MiB, not MB');
   });

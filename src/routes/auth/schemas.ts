@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { Envelope } from '../../http/envelope.js';
-import { errorResponses as errors } from '../common.js';
+import { BODY_ERRORS, CHANGE_ERRORS, errorResponses as errors } from '../common.js';
 
 // Bounds are generous on purpose: the service applies the real password policy
 // and names the field; the schema only stops absurd input early (a 1 MB password).
@@ -14,7 +14,7 @@ export const CredentialsBodySchema = Type.Object(
     }),
     password: Type.String({ minLength: 1, maxLength: 1024 }),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, $id: 'Credentials' },
 );
 
 export const ChangePasswordBodySchema = Type.Object(
@@ -22,43 +22,58 @@ export const ChangePasswordBodySchema = Type.Object(
     currentPassword: Type.String({ minLength: 1, maxLength: 1024 }),
     newPassword: Type.String({ minLength: 1, maxLength: 1024 }),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, $id: 'ChangePasswordRequest' },
 );
 
 export const SessionParamsSchema = Type.Object({ sessionId: Type.String({ format: 'uuid' }) });
 
-export const UserSchema = Type.Object({
-  id: Type.String({ format: 'uuid' }),
-  email: Type.String(),
-  createdAt: Type.String({ format: 'date-time' }),
-});
+export const UserSchema = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    email: Type.String(),
+    createdAt: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'User' },
+);
 
-export const SessionRefSchema = Type.Object({
-  id: Type.String({ format: 'uuid' }),
-  expiresAt: Type.String({ format: 'date-time' }),
-});
+export const SessionRefSchema = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    expiresAt: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'SessionRef' },
+);
 
-export const LoginResultSchema = Type.Object({
-  user: UserSchema,
-  session: SessionRefSchema,
-  token: Type.String({ description: 'bearer token; also set as an HttpOnly cookie' }),
-});
+export const LoginResultSchema = Type.Object(
+  {
+    user: UserSchema,
+    session: SessionRefSchema,
+    token: Type.String({ description: 'bearer token; also set as an HttpOnly cookie' }),
+  },
+  { $id: 'LoginResult' },
+);
 
-export const MeSchema = Type.Object({ user: UserSchema, session: SessionRefSchema });
+export const MeSchema = Type.Object({ user: UserSchema, session: SessionRefSchema }, { $id: 'Me' });
 
-export const SessionSchema = Type.Object({
-  id: Type.String({ format: 'uuid' }),
-  userAgent: Type.Union([Type.String(), Type.Null()]),
-  ip: Type.Union([Type.String(), Type.Null()]),
-  createdAt: Type.String({ format: 'date-time' }),
-  lastSeenAt: Type.String({ format: 'date-time' }),
-  expiresAt: Type.String({ format: 'date-time' }),
-  current: Type.Boolean(),
-});
+export const SessionSchema = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    userAgent: Type.Union([Type.String(), Type.Null()]),
+    ip: Type.Union([Type.String(), Type.Null()]),
+    createdAt: Type.String({ format: 'date-time' }),
+    lastSeenAt: Type.String({ format: 'date-time' }),
+    expiresAt: Type.String({ format: 'date-time' }),
+    current: Type.Boolean(),
+  },
+  { $id: 'Session' },
+);
 
-export const RevokedSchema = Type.Object({ revoked: Type.Integer({ minimum: 0 }) });
+export const RevokedSchema = Type.Object(
+  { revoked: Type.Integer({ minimum: 0, description: 'how many sessions were revoked' }) },
+  { $id: 'RevokedSessions' },
+);
 
-const LoggedOutSchema = Type.Object({ loggedOut: Type.Literal(true) });
+const LoggedOutSchema = Type.Object({ loggedOut: Type.Literal(true) }, { $id: 'LoggedOut' });
 
 // The endpoints: what each validates and answers, and how the OpenAPI document
 // describes it.
@@ -66,66 +81,119 @@ const tags = ['auth'];
 
 /** POST /auth/register */
 export const RegisterRoute = {
+  operationId: 'register',
   tags,
   summary: 'Create an account',
   description:
     'Limited per client address (429 RATE_LIMITED with Retry-After); 503 BUSY with Retry-After when too much password work is queued.',
   body: CredentialsBodySchema,
-  response: { 201: Envelope(UserSchema), ...errors(400, 409, 413, 415, 429, 503) },
+  response: {
+    201: Envelope(UserSchema, 'The account is created; log in next.'),
+    ...errors('VALIDATION_FAILED', ...BODY_ERRORS, 'EMAIL_TAKEN', 'RATE_LIMITED', 'BUSY'),
+  },
 };
 
 /** POST /auth/login */
 export const LoginRoute = {
+  operationId: 'login',
   tags,
   summary: 'Log in; answers a bearer token and sets the session cookie',
   description:
     'Also sets a device cookie: later logins from this browser are throttled by its own counter only, so guesses from elsewhere cannot lock its user out. 429 with Retry-After while backing off; 503 BUSY with Retry-After when too much password work is queued.',
   body: CredentialsBodySchema,
-  response: { 200: Envelope(LoginResultSchema), ...errors(400, 401, 429, 503) },
+  response: {
+    200: Envelope(LoginResultSchema, 'Logged in: the user, the new session and its bearer token.'),
+    ...errors(
+      'VALIDATION_FAILED',
+      ...BODY_ERRORS,
+      'INVALID_CREDENTIALS',
+      'TOO_MANY_ATTEMPTS',
+      'RATE_LIMITED',
+      'BUSY',
+    ),
+  },
 };
 
 /** POST /auth/logout */
 export const LogoutRoute = {
+  operationId: 'logout',
   tags,
   summary: 'End the current session',
-  response: { 200: Envelope(LoggedOutSchema), ...errors(401, 403) },
+  response: {
+    200: Envelope(LoggedOutSchema, 'The session is ended and its cookie cleared.'),
+    ...errors('UNAUTHENTICATED', ...CHANGE_ERRORS),
+  },
 };
 
 /** GET /auth/me */
 export const MeRoute = {
+  operationId: 'getMe',
   tags,
   summary: 'The current user and session',
-  response: { 200: Envelope(MeSchema), ...errors(401) },
+  response: {
+    200: Envelope(MeSchema, 'The user and the session this request authenticated with.'),
+    ...errors('UNAUTHENTICATED'),
+  },
 };
 
 /** GET /auth/sessions */
 export const ListSessionsRoute = {
+  operationId: 'listSessions',
   tags,
   summary: "The user's active sessions",
-  response: { 200: Envelope(Type.Array(SessionSchema)), ...errors(401) },
+  response: {
+    200: Envelope(
+      Type.Array(SessionSchema),
+      "The user's active sessions; `current` marks this one.",
+    ),
+    ...errors('UNAUTHENTICATED'),
+  },
 };
 
 /** DELETE /auth/sessions/{sessionId} */
 export const RevokeSessionRoute = {
+  operationId: 'revokeSession',
   tags,
   summary: 'Revoke one of the user’s sessions',
   params: SessionParamsSchema,
-  response: { 200: Envelope(RevokedSchema), ...errors(400, 401, 403, 404) },
+  response: {
+    200: Envelope(RevokedSchema, 'The session is revoked.'),
+    ...errors('VALIDATION_FAILED', 'UNAUTHENTICATED', ...CHANGE_ERRORS, 'SESSION_NOT_FOUND'),
+  },
 };
 
 /** POST /auth/sessions/revoke-others */
 export const RevokeOthersRoute = {
+  operationId: 'revokeOtherSessions',
   tags,
   summary: 'Revoke every session but the current one',
-  response: { 200: Envelope(RevokedSchema), ...errors(401, 403) },
+  response: {
+    200: Envelope(RevokedSchema, 'The other sessions are revoked; `revoked` counts them.'),
+    ...errors('UNAUTHENTICATED', ...CHANGE_ERRORS),
+  },
 };
 
 /** POST /auth/password */
 export const ChangePasswordRoute = {
+  operationId: 'changePassword',
   tags,
   summary: 'Change the password; every other session is revoked',
   description:
     'The current-password check is throttled like logins (per account and per session): 429 TOO_MANY_ATTEMPTS with Retry-After.',
   body: ChangePasswordBodySchema,
-  response: { 200: Envelope(RevokedSchema), ...errors(400, 401, 403, 429, 503) },
+  response: {
+    200: Envelope(
+      RevokedSchema,
+      'The password is changed; `revoked` counts the other sessions ended.',
+    ),
+    ...errors(
+      'VALIDATION_FAILED',
+      ...BODY_ERRORS,
+      'UNAUTHENTICATED',
+      'INVALID_CREDENTIALS',
+      ...CHANGE_ERRORS,
+      'TOO_MANY_ATTEMPTS',
+      'BUSY',
+    ),
+  },
 };

@@ -1,6 +1,13 @@
 import { Type } from 'typebox';
 import { Envelope } from '../../http/envelope.js';
-import { errorResponses as errors, Nullable, ROUTER_CALL_ERRORS } from '../common.js';
+import {
+  BODY_ERRORS,
+  CHANGE_ERRORS,
+  errorResponses as errors,
+  Nullable,
+  ROUTER_CHANGE_ERRORS,
+  ROUTER_ROUTE_ERRORS,
+} from '../common.js';
 import { RouterIdSchema, RouterParamsSchema } from '../routers/schemas.js';
 
 const Timestamp = Type.String({ format: 'date-time' });
@@ -15,7 +22,7 @@ export const RenameDeviceBodySchema = Type.Object(
       description: '1 to 100 characters after trimming; null clears the name',
     }),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, $id: 'RenameDeviceRequest' },
 );
 
 // Only a bound here: the service checks the address itself, so that IPv6, leading
@@ -27,7 +34,7 @@ export const IpBodySchema = Type.Object(
       description: 'IPv4 dotted quad, e.g. 192.168.1.10 (the router accepts IPv4 only)',
     }),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, $id: 'DeviceAddress' },
 );
 
 const deviceFields = {
@@ -41,104 +48,130 @@ const deviceFields = {
   lastSeen: Timestamp,
 };
 
-export const DeviceSchema = Type.Object({
-  ...deviceFields,
-  online: Type.Boolean({ description: 'seen by the latest scan' }),
-  blocked: Type.Boolean(),
-  whitelisted: Type.Boolean(),
-  blacklisted: Type.Boolean(),
-});
+export const DeviceSchema = Type.Object(
+  {
+    ...deviceFields,
+    online: Type.Boolean({ description: 'seen by the latest scan' }),
+    blocked: Type.Boolean(),
+    whitelisted: Type.Boolean(),
+    blacklisted: Type.Boolean(),
+  },
+  { $id: 'Device' },
+);
 
-export const ScanResultSchema = Type.Object({
-  scannedAt: Timestamp,
-  devices: Type.Array(
-    Type.Object({
-      ...deviceFields,
-      new: Type.Boolean({ description: 'first seen by this scan' }),
-    }),
-  ),
-});
+export const ScanResultSchema = Type.Object(
+  {
+    scannedAt: Timestamp,
+    devices: Type.Array(
+      Type.Object(
+        { ...deviceFields, new: Type.Boolean({ description: 'first seen by this scan' }) },
+        { $id: 'ScannedDevice' },
+      ),
+    ),
+  },
+  { $id: 'ScanResult' },
+);
 
-export const BlockedDeviceSchema = Type.Object({
-  ip: Type.String(),
-  mac: Nullable(
-    Type.String({
-      description:
-        'the MAC the router blocked (its firewall rule is per MAC), else the known device’s with this IP',
-    }),
-  ),
-  blockedBy: Type.Union([
-    Type.Object({
-      userId: Type.String({ format: 'uuid' }),
-      email: Nullable(Type.String()),
-    }),
-    Type.Null(),
-  ]),
-  blockedAt: Timestamp,
-});
+export const BlockedDeviceSchema = Type.Object(
+  {
+    ip: Type.String(),
+    mac: Nullable(
+      Type.String({
+        description:
+          'the MAC the router blocked (its firewall rule is per MAC), else the known device’s with this IP',
+      }),
+    ),
+    blockedBy: Type.Union([
+      Type.Object({
+        userId: Type.String({ format: 'uuid' }),
+        email: Nullable(Type.String()),
+      }),
+      Type.Null(),
+    ]),
+    blockedAt: Timestamp,
+  },
+  { $id: 'BlockedDevice' },
+);
 
-export const BlockResultSchema = Type.Object({
-  ...BlockedDeviceSchema.properties,
-  warning: Nullable(
-    Type.String({
-      description:
-        'set when the router blocked another MAC than the inventory knows at this IP (its lookup matches IPs by substring)',
-    }),
-  ),
-});
+export const BlockResultSchema = Type.Object(
+  {
+    ...BlockedDeviceSchema.properties,
+    warning: Nullable(
+      Type.String({
+        description:
+          'set when the router blocked another MAC than the inventory knows at this IP (its lookup matches IPs by substring)',
+      }),
+    ),
+  },
+  { $id: 'BlockResult' },
+);
 
-export const UnblockResultSchema = Type.Object({
-  ip: Type.String(),
-  removed: Type.Boolean({ description: 'whether a block recorded here was deleted' }),
-});
+export const UnblockResultSchema = Type.Object(
+  {
+    ip: Type.String(),
+    removed: Type.Boolean({ description: 'whether a block recorded here was deleted' }),
+  },
+  { $id: 'UnblockResult' },
+);
 
 // The endpoints: what each validates and answers, and how the OpenAPI document
 // describes it. Blocking is documented with the lists.
 
 /** POST /routers/{routerId}/scan */
 export const ScanRoute = {
+  operationId: 'scanDevices',
   tags: ['devices'],
   summary: "Scan the router's network and update the device inventory",
   description:
     'Answers the devices found, each with `new` when first seen. At most one scan per router every SCAN_MIN_INTERVAL_SECONDS (429 RATE_LIMITED with Retry-After).',
   params: RouterParamsSchema,
   response: {
-    200: Envelope(ScanResultSchema),
-    ...errors(400, 401, 403, 404, 429, ...ROUTER_CALL_ERRORS),
+    200: Envelope(ScanResultSchema, 'The scan is done: the devices found, the inventory updated.'),
+    ...errors(...ROUTER_ROUTE_ERRORS, ...CHANGE_ERRORS, 'RATE_LIMITED', ...ROUTER_CHANGE_ERRORS),
   },
 };
 
 /** GET /routers/{routerId}/devices */
 export const ListDevicesRoute = {
+  operationId: 'listDevices',
   tags: ['devices'],
   summary: 'The device inventory with online, blocked and list flags',
   params: RouterParamsSchema,
-  response: { 200: Envelope(Type.Array(DeviceSchema)), ...errors(400, 401, 404) },
+  response: {
+    200: Envelope(Type.Array(DeviceSchema), "The router's known devices, from the database."),
+    ...errors(...ROUTER_ROUTE_ERRORS),
+  },
 };
 
 /** PATCH /routers/{routerId}/devices/{deviceId} */
 export const RenameDeviceRoute = {
+  operationId: 'renameDevice',
   tags: ['devices'],
   summary: 'Name a device (null clears the name)',
   params: DeviceParamsSchema,
   body: RenameDeviceBodySchema,
-  response: { 200: Envelope(DeviceSchema), ...errors(400, 401, 403, 404) },
+  response: {
+    200: Envelope(DeviceSchema, 'The device with its new name.'),
+    ...errors(...ROUTER_ROUTE_ERRORS, ...BODY_ERRORS, ...CHANGE_ERRORS, 'DEVICE_NOT_FOUND'),
+  },
 };
 
 /** POST /routers/{routerId}/block */
 export const BlockRoute = {
+  operationId: 'blockDevice',
   tags: ['lists'],
   summary: 'Block the device with this IP on the router firewall',
   params: RouterParamsSchema,
   body: IpBodySchema,
   response: {
-    200: Envelope(BlockResultSchema),
-    ...errors(400, 401, 403, 404, ...ROUTER_CALL_ERRORS),
+    200: Envelope(BlockResultSchema, 'The router blocks the device; the block is recorded.'),
+    ...errors(...ROUTER_ROUTE_ERRORS, ...BODY_ERRORS, ...CHANGE_ERRORS, ...ROUTER_CHANGE_ERRORS),
   },
 };
 
 /** POST /routers/{routerId}/unblock */
 export const UnblockRoute = {
+  operationId: 'unblockDevice',
   tags: ['lists'],
   summary: 'Unblock the device with this IP',
   description:
@@ -146,15 +179,19 @@ export const UnblockRoute = {
   params: RouterParamsSchema,
   body: IpBodySchema,
   response: {
-    200: Envelope(UnblockResultSchema),
-    ...errors(400, 401, 403, 404, ...ROUTER_CALL_ERRORS),
+    200: Envelope(UnblockResultSchema, 'The router no longer blocks the address.'),
+    ...errors(...ROUTER_ROUTE_ERRORS, ...BODY_ERRORS, ...CHANGE_ERRORS, ...ROUTER_CHANGE_ERRORS),
   },
 };
 
 /** GET /routers/{routerId}/blocked */
 export const ListBlockedRoute = {
+  operationId: 'listBlockedDevices',
   tags: ['lists'],
   summary: 'The devices blocked through this server',
   params: RouterParamsSchema,
-  response: { 200: Envelope(Type.Array(BlockedDeviceSchema)), ...errors(400, 401, 404) },
+  response: {
+    200: Envelope(Type.Array(BlockedDeviceSchema), 'The blocks recorded by this server.'),
+    ...errors(...ROUTER_ROUTE_ERRORS),
+  },
 };

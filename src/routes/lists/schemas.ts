@@ -2,7 +2,15 @@ import { Type } from 'typebox';
 import type { ListName } from '../../clients/commands-server.types.js';
 import { Envelope } from '../../http/envelope.js';
 import { ROUTER_ID_PATTERN } from '../../validation/router-input.js';
-import { errorResponses as errors, Nullable, ROUTER_CALL_ERRORS } from '../common.js';
+import {
+  BODY_ERRORS,
+  CHANGE_ERRORS,
+  errorResponses as errors,
+  Nullable,
+  ROUTER_CALL_ERRORS,
+  ROUTER_CHANGE_ERRORS,
+  ROUTER_ROUTE_ERRORS,
+} from '../common.js';
 
 /** The two lists; each gets its own static paths so none collides with /devices, /blocked… */
 export const LIST_NAMES = ['whitelist', 'blacklist'] as const;
@@ -27,7 +35,7 @@ export const EntryParamsSchema = Type.Object({ routerId: RouterId, ip: Ip });
 
 export const AddEntryBodySchema = Type.Object(
   { ip: Ip, name: Type.Optional(Name), description: Type.Optional(Description) },
-  { additionalProperties: false },
+  { additionalProperties: false, $id: 'AddListEntryRequest' },
 );
 
 export const UpdateEntryBodySchema = Type.Object(
@@ -37,35 +45,48 @@ export const UpdateEntryBodySchema = Type.Object(
       Type.Union([Description, Type.Null()], { description: 'null clears it' }),
     ),
   },
-  { additionalProperties: false, minProperties: 1 },
+  { additionalProperties: false, minProperties: 1, $id: 'UpdateListEntryRequest' },
 );
 
 export const ModeBodySchema = Type.Object(
   { active: Type.Boolean() },
-  { additionalProperties: false },
+  { additionalProperties: false, $id: 'ModeRequest' },
 );
 
 export const RatesBodySchema = Type.Object(
   { limitedMbps: Type.Optional(Mbps), fullMbps: Type.Optional(Mbps) },
-  { additionalProperties: false, minProperties: 1, description: 'at least one of the two' },
+  {
+    additionalProperties: false,
+    minProperties: 1,
+    description: 'at least one of the two',
+    $id: 'RatesRequest',
+  },
 );
 
-export const EntrySchema = Type.Object({
-  ip: Type.String(),
-  name: Nullable(Type.String()),
-  description: Nullable(Type.String()),
-  deviceId: Nullable(Type.String({ format: 'uuid', description: 'the known device with this IP' })),
-  addedBy: Nullable(Type.String({ format: 'uuid', description: 'user id' })),
-  createdAt: Type.String({ format: 'date-time' }),
-  updatedAt: Type.String({ format: 'date-time' }),
-});
+export const EntrySchema = Type.Object(
+  {
+    ip: Type.String(),
+    name: Nullable(Type.String()),
+    description: Nullable(Type.String()),
+    deviceId: Nullable(
+      Type.String({ format: 'uuid', description: 'the known device with this IP' }),
+    ),
+    addedBy: Nullable(Type.String({ format: 'uuid', description: 'user id' })),
+    createdAt: Type.String({ format: 'date-time' }),
+    updatedAt: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'ListEntry' },
+);
 
-export const RemovedSchema = Type.Object({
-  ip: Type.String(),
-  removedFromDatabase: Type.Boolean({
-    description: 'false when only the router had it (the router is asked in any case)',
-  }),
-});
+export const RemovedSchema = Type.Object(
+  {
+    ip: Type.String(),
+    removedFromDatabase: Type.Boolean({
+      description: 'false when only the router had it (the router is asked in any case)',
+    }),
+  },
+  { $id: 'RemovedListEntry' },
+);
 
 const ActiveMode = Type.Union([
   Type.Literal('none'),
@@ -73,115 +94,163 @@ const ActiveMode = Type.Union([
   Type.Literal('blacklist'),
 ]);
 
-export const ModeSchema = Type.Object({
-  list: Type.String(),
-  active: Type.Boolean({ description: "whether this list's mode is the active one" }),
-  activeMode: ActiveMode,
-});
+export const ModeSchema = Type.Object(
+  {
+    list: Type.String(),
+    active: Type.Boolean({ description: "whether this list's mode is the active one" }),
+    activeMode: ActiveMode,
+  },
+  { $id: 'ListMode' },
+);
 
-export const RatesSchema = Type.Object({
-  list: Type.String(),
-  limitedMbps: Type.Number(),
-  fullMbps: Type.Number(),
-});
+export const RatesSchema = Type.Object(
+  {
+    list: Type.String(),
+    limitedMbps: Type.Number(),
+    fullMbps: Type.Number(),
+  },
+  { $id: 'ListRates' },
+);
 
-export const DriftSchema = Type.Object({
-  list: Type.String(),
-  onlyInDatabase: Type.Array(Type.String()),
-  onlyOnRouter: Type.Array(Type.String(), {
-    description: "exactly as the router's state file holds them",
-  }),
-});
+export const DriftSchema = Type.Object(
+  {
+    list: Type.String(),
+    onlyInDatabase: Type.Array(Type.String()),
+    onlyOnRouter: Type.Array(Type.String(), {
+      description: "exactly as the router's state file holds them",
+    }),
+  },
+  { $id: 'ListDrift' },
+);
 
 // The endpoints of each list: what each validates and answers, and how the
 // OpenAPI document describes it.
 const tags = ['lists'];
 
+/** whitelist → Whitelist, for operation ids (`addWhitelistEntry`). */
+const title = (list: ListName) => `${list[0]!.toUpperCase()}${list.slice(1)}`;
+
 /** GET /routers/{routerId}/{list} */
 export const listEntriesRoute = (list: ListName) => ({
+  operationId: `list${title(list)}Entries`,
   tags,
   summary: `The ${list} entries, from the database (any member)`,
   params: ListParamsSchema,
-  response: { 200: Envelope(Type.Array(EntrySchema)), ...errors(400, 401, 404) },
+  response: {
+    200: Envelope(Type.Array(EntrySchema), `The ${list} entries.`),
+    ...errors(...ROUTER_ROUTE_ERRORS),
+  },
 });
 
 /** POST /routers/{routerId}/{list} */
 export const addEntryRoute = (list: ListName) => ({
+  operationId: `add${title(list)}Entry`,
   tags,
   summary: `Add an IPv4 address to the ${list} on the router, then save it (any member); 201 when new, 200 when it was already there`,
   params: ListParamsSchema,
   body: AddEntryBodySchema,
   response: {
-    200: Envelope(EntrySchema),
-    201: Envelope(EntrySchema),
-    ...errors(400, 401, 403, 404, 413, 415, ...ROUTER_CALL_ERRORS),
+    200: Envelope(EntrySchema, `The address was already in the ${list}: the saved entry.`),
+    201: Envelope(EntrySchema, `The address is added to the ${list}.`),
+    ...errors(...ROUTER_ROUTE_ERRORS, ...BODY_ERRORS, ...CHANGE_ERRORS, ...ROUTER_CHANGE_ERRORS),
   },
 });
 
 /** PATCH /routers/{routerId}/{list}/{ip} */
 export const updateEntryRoute = (list: ListName) => ({
+  operationId: `update${title(list)}Entry`,
   tags,
   summary: `Rename or re-describe a ${list} entry; database only (any member)`,
   params: EntryParamsSchema,
   body: UpdateEntryBodySchema,
-  response: { 200: Envelope(EntrySchema), ...errors(400, 401, 403, 404, 413, 415) },
+  response: {
+    200: Envelope(EntrySchema, 'The entry with its new details.'),
+    ...errors(...ROUTER_ROUTE_ERRORS, ...BODY_ERRORS, ...CHANGE_ERRORS, 'ENTRY_NOT_FOUND'),
+  },
 });
 
 /** DELETE /routers/{routerId}/{list}/{ip} */
 export const removeEntryRoute = (list: ListName) => ({
+  operationId: `remove${title(list)}Entry`,
   tags,
   summary: `Remove an address from the ${list} on the router and in the database (any member)`,
   params: EntryParamsSchema,
   response: {
-    200: Envelope(RemovedSchema),
-    ...errors(400, 401, 403, 404, ...ROUTER_CALL_ERRORS),
+    200: Envelope(RemovedSchema, `The address is no longer in the ${list}.`),
+    ...errors(...ROUTER_ROUTE_ERRORS, ...CHANGE_ERRORS, ...ROUTER_CHANGE_ERRORS),
   },
 });
 
 /** GET /routers/{routerId}/{list}/drift */
 export const driftRoute = (list: ListName) => ({
+  operationId: `get${title(list)}Drift`,
   tags,
   summary: `Compare the router's ${list} with the database (any member)`,
   params: ListParamsSchema,
-  response: { 200: Envelope(DriftSchema), ...errors(400, 401, 404, ...ROUTER_CALL_ERRORS) },
+  response: {
+    200: Envelope(DriftSchema, 'The addresses only the database or only the router holds.'),
+    ...errors(...ROUTER_ROUTE_ERRORS, ...ROUTER_CALL_ERRORS),
+  },
 });
 
 /** GET /routers/{routerId}/{list}/mode */
 export const getModeRoute = (list: ListName) => ({
+  operationId: `get${title(list)}Mode`,
   tags,
   summary: `Whether ${list} mode is active, from the database (any member)`,
   params: ListParamsSchema,
-  response: { 200: Envelope(ModeSchema), ...errors(400, 401, 404) },
+  response: {
+    200: Envelope(ModeSchema, `Whether ${list} mode is active, and which mode is.`),
+    ...errors(...ROUTER_ROUTE_ERRORS),
+  },
 });
 
 /** PUT /routers/{routerId}/{list}/mode */
 export const setModeRoute = (list: ListName) => ({
+  operationId: `set${title(list)}Mode`,
   tags,
   summary: `Activate or deactivate ${list} mode (owner only); activating it replaces the other mode, deactivating it while it is not active changes nothing`,
   params: ListParamsSchema,
   body: ModeBodySchema,
   response: {
-    200: Envelope(ModeSchema),
-    ...errors(400, 401, 403, 404, ...ROUTER_CALL_ERRORS),
+    200: Envelope(ModeSchema, 'The mode after the change.'),
+    ...errors(
+      ...ROUTER_ROUTE_ERRORS,
+      ...BODY_ERRORS,
+      ...CHANGE_ERRORS,
+      'FORBIDDEN',
+      ...ROUTER_CHANGE_ERRORS,
+    ),
   },
 });
 
 /** GET /routers/{routerId}/{list}/rates */
 export const getRatesRoute = (list: ListName) => ({
+  operationId: `get${title(list)}Rates`,
   tags,
   summary: `The ${list} limited and full rates in Mbps, from the database (any member)`,
   params: ListParamsSchema,
-  response: { 200: Envelope(RatesSchema), ...errors(400, 401, 404) },
+  response: {
+    200: Envelope(RatesSchema, `The ${list} rates in Mbps.`),
+    ...errors(...ROUTER_ROUTE_ERRORS),
+  },
 });
 
 /** PUT /routers/{routerId}/{list}/rates */
 export const setRatesRoute = (list: ListName) => ({
+  operationId: `set${title(list)}Rates`,
   tags,
   summary: `Set the ${list} limited and/or full rate in Mbps (owner only); if the second rate fails, the first stays applied and saved (listed in error.details.applied)`,
   params: ListParamsSchema,
   body: RatesBodySchema,
   response: {
-    200: Envelope(RatesSchema),
-    ...errors(400, 401, 403, 404, ...ROUTER_CALL_ERRORS),
+    200: Envelope(RatesSchema, 'The rates after the change.'),
+    ...errors(
+      ...ROUTER_ROUTE_ERRORS,
+      ...BODY_ERRORS,
+      ...CHANGE_ERRORS,
+      'FORBIDDEN',
+      ...ROUTER_CHANGE_ERRORS,
+    ),
   },
 });

@@ -34,12 +34,13 @@ export default async function routerRoutes(fastify: FastifyInstance, options: Ro
 
 /** The caller's routers themselves: list, add, read, rename, delete or leave. */
 function routersRoutes(app: TypeBoxApp, routers: RoutersService) {
-  app.get('/', authed(ListRoutersRoute), async (request, reply) => {
+  // '' rather than '/': the path is /api/v1/routers, without a trailing slash.
+  app.get('', authed(ListRoutersRoute), async (request, reply) => {
     const { auth } = caller(request);
     return ok(request, reply, await routers.list(auth));
   });
 
-  app.post('/', authed(AddRouterRoute), async (request, reply) => {
+  app.post('', authed(AddRouterRoute), async (request, reply) => {
     const { auth, client } = caller(request);
     const { router, created } = await routers.add(auth, client, request.body);
     return reply.status(created ? 201 : 200).send(ok(request, reply, router));
@@ -82,7 +83,7 @@ function membersAndActivityRoutes(
     const { auth, routerId } = caller(request);
     const { limit, before } = request.query;
     const page = await activity.list(auth, routerId, {
-      ...(limit === undefined ? {} : { limit: Number(limit) }),
+      ...(limit === undefined ? {} : { limit }),
       ...(before === undefined ? {} : { before }),
     });
     return ok(request, reply, page);

@@ -1,7 +1,13 @@
 import { Type } from 'typebox';
 import { Envelope } from '../../http/envelope.js';
 import { ROUTER_ID_PATTERN } from '../../validation/router-input.js';
-import { errorResponses as errors } from '../common.js';
+import {
+  BODY_ERRORS,
+  CHANGE_ERRORS,
+  errorResponses as errors,
+  ROUTER_CALL_ERRORS,
+  ROUTER_ROUTE_ERRORS,
+} from '../common.js';
 
 const Timestamp = Type.String({ format: 'date-time' });
 const Role = Type.Union([Type.Literal('owner'), Type.Literal('member')]);
@@ -24,18 +30,18 @@ export const MemberParamsSchema = Type.Object({
 
 export const AddRouterBodySchema = Type.Object(
   { routerId: RouterIdSchema, name: NameInput },
-  { additionalProperties: false },
+  { additionalProperties: false, $id: 'AddRouterRequest' },
 );
 
 export const RenameRouterBodySchema = Type.Object(
   { name: NameInput },
-  { additionalProperties: false },
+  { additionalProperties: false, $id: 'RenameRouterRequest' },
 );
 
 export const ActivityQuerySchema = Type.Object({
-  // A digit string: ajv does not coerce query strings here (coerceTypes: false).
+  // Query strings are coerced to the schema's types (see queryCoercingValidator).
   limit: Type.Optional(
-    Type.String({ pattern: '^(100|[1-9][0-9]?)$', description: '1 to 100, default 50' }),
+    Type.Integer({ minimum: 1, maximum: 100, default: 50, description: '1 to 100, default 50' }),
   ),
   before: Type.Optional(
     Type.String({
@@ -47,132 +53,184 @@ export const ActivityQuerySchema = Type.Object({
   ),
 });
 
-export const RouterSchema = Type.Object({
-  routerId: Type.String(),
-  name: Type.String(),
-  role: Role,
-  createdAt: Timestamp,
-  lastScanAt: Type.Union([Timestamp, Type.Null()]),
-});
+export const RouterSchema = Type.Object(
+  {
+    routerId: Type.String(),
+    name: Type.String(),
+    role: Role,
+    createdAt: Timestamp,
+    lastScanAt: Type.Union([Timestamp, Type.Null()]),
+  },
+  { $id: 'Router' },
+);
 
-export const RemovedRouterSchema = Type.Object({
-  result: Type.Union([Type.Literal('deleted'), Type.Literal('left')], {
-    description: 'deleted: the owner deleted the router and its data; left: a member left it',
-  }),
-});
-
-export const MemberSchema = Type.Object({
-  userId: Type.String({ format: 'uuid' }),
-  email: Type.String(),
-  role: Role,
-  joinedAt: Timestamp,
-});
-
-export const RemovedMemberSchema = Type.Object({ removed: Type.Literal(true) });
-
-export const ActivityPageSchema = Type.Object({
-  events: Type.Array(
-    Type.Object({
-      id: Type.String({ format: 'uuid' }),
-      operation: Type.String(),
-      outcome: Type.Union([
-        Type.Literal('pending'),
-        Type.Literal('succeeded'),
-        Type.Literal('failed'),
-        Type.Literal('unknown'),
-      ]),
-      errorCode: Type.Union([Type.String(), Type.Null()]),
-      params: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
-      actor: Type.Union([
-        Type.Object({
-          userId: Type.String({ format: 'uuid' }),
-          email: Type.Union([Type.String(), Type.Null()]),
-        }),
-        Type.Null(),
-      ]),
-      durationMs: Type.Union([Type.Integer(), Type.Null()]),
-      createdAt: Timestamp,
+export const RemovedRouterSchema = Type.Object(
+  {
+    result: Type.Union([Type.Literal('deleted'), Type.Literal('left')], {
+      description: 'deleted: the owner deleted the router and its data; left: a member left it',
     }),
-  ),
-  nextCursor: Type.Union([Type.String(), Type.Null()], {
-    description: 'pass as ?before= for the next, older page; null on the last page',
-  }),
-});
+  },
+  { $id: 'RemovedRouter' },
+);
+
+export const MemberSchema = Type.Object(
+  {
+    userId: Type.String({ format: 'uuid' }),
+    email: Type.String(),
+    role: Role,
+    joinedAt: Timestamp,
+  },
+  { $id: 'Member' },
+);
+
+export const RemovedMemberSchema = Type.Object(
+  { removed: Type.Literal(true) },
+  { $id: 'RemovedMember' },
+);
+
+export const ActivityPageSchema = Type.Object(
+  {
+    events: Type.Array(
+      Type.Object(
+        {
+          id: Type.String({ format: 'uuid' }),
+          operation: Type.String(),
+          outcome: Type.Union([
+            Type.Literal('pending'),
+            Type.Literal('succeeded'),
+            Type.Literal('failed'),
+            Type.Literal('unknown'),
+          ]),
+          errorCode: Type.Union([Type.String(), Type.Null()]),
+          params: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
+          actor: Type.Union([
+            Type.Object({
+              userId: Type.String({ format: 'uuid' }),
+              email: Type.Union([Type.String(), Type.Null()]),
+            }),
+            Type.Null(),
+          ]),
+          durationMs: Type.Union([Type.Integer(), Type.Null()]),
+          createdAt: Timestamp,
+        },
+        { $id: 'ActivityEvent' },
+      ),
+    ),
+    nextCursor: Type.Union([Type.String(), Type.Null()], {
+      description: 'pass as ?before= for the next, older page; null on the last page',
+    }),
+  },
+  { $id: 'ActivityPage' },
+);
 
 // The endpoints: what each validates and answers, and how the OpenAPI document
 // describes it.
 
-// Every Commands-Server failure class the add can answer (SPEC §6).
-const COMMANDS_SERVER_ERRORS = [502, 503, 504] as const;
-
 /** GET /routers */
 export const ListRoutersRoute = {
+  operationId: 'listRouters',
   tags: ['routers'],
   summary: 'The routers the caller is a member of',
-  response: { 200: Envelope(Type.Array(RouterSchema)), ...errors(401) },
+  response: {
+    200: Envelope(Type.Array(RouterSchema), "The caller's routers, with the caller's role."),
+    ...errors('UNAUTHENTICATED'),
+  },
 };
 
 /** POST /routers */
 export const AddRouterRoute = {
+  operationId: 'addRouter',
   tags: ['routers'],
   summary: 'Add a router; the first user to add it owns it',
   description:
     'A cheap read through the Commands-Server proves the router answers before anything is stored. 201 when added, 200 when the caller already had it; 409 ROUTER_ALREADY_CLAIMED when another user owns it.',
   body: AddRouterBodySchema,
   response: {
-    200: Envelope(RouterSchema),
-    201: Envelope(RouterSchema),
-    ...errors(400, 401, 403, 409, ...COMMANDS_SERVER_ERRORS),
+    200: Envelope(RouterSchema, 'The caller already had this router.'),
+    201: Envelope(RouterSchema, 'The router is added; the caller owns it.'),
+    // Every Commands-Server failure class the add can answer (SPEC §6); nothing is stored.
+    ...errors(
+      'VALIDATION_FAILED',
+      ...BODY_ERRORS,
+      'UNAUTHENTICATED',
+      ...CHANGE_ERRORS,
+      'ROUTER_ALREADY_CLAIMED',
+      ...ROUTER_CALL_ERRORS,
+    ),
   },
 };
 
 /** GET /routers/{routerId} */
 export const GetRouterRoute = {
+  operationId: 'getRouter',
   tags: ['routers'],
   summary: 'One router of the caller',
   params: RouterParamsSchema,
-  response: { 200: Envelope(RouterSchema), ...errors(400, 401, 404) },
+  response: {
+    200: Envelope(RouterSchema, 'The router, with the caller’s role.'),
+    ...errors(...ROUTER_ROUTE_ERRORS),
+  },
 };
 
 /** PATCH /routers/{routerId} */
 export const RenameRouterRoute = {
+  operationId: 'renameRouter',
   tags: ['routers'],
   summary: 'Rename a router (owner only)',
   params: RouterParamsSchema,
   body: RenameRouterBodySchema,
-  response: { 200: Envelope(RouterSchema), ...errors(400, 401, 403, 404) },
+  response: {
+    200: Envelope(RouterSchema, 'The router with its new name.'),
+    ...errors(...ROUTER_ROUTE_ERRORS, ...BODY_ERRORS, ...CHANGE_ERRORS, 'FORBIDDEN'),
+  },
 };
 
 /** DELETE /routers/{routerId} */
 export const RemoveRouterRoute = {
+  operationId: 'removeRouter',
   tags: ['routers'],
   summary: 'The owner deletes the router and all its data; a member leaves it',
   description: 'Nothing is sent to the router.',
   params: RouterParamsSchema,
-  response: { 200: Envelope(RemovedRouterSchema), ...errors(400, 401, 403, 404) },
+  response: {
+    200: Envelope(RemovedRouterSchema, 'The router is deleted (owner) or left (member).'),
+    ...errors(...ROUTER_ROUTE_ERRORS, ...CHANGE_ERRORS),
+  },
 };
 
 /** GET /routers/{routerId}/members */
 export const ListMembersRoute = {
+  operationId: 'listMembers',
   tags: ['routers'],
   summary: 'The members of a router, owner first',
   params: RouterParamsSchema,
-  response: { 200: Envelope(Type.Array(MemberSchema)), ...errors(400, 401, 404) },
+  response: {
+    200: Envelope(Type.Array(MemberSchema), "The router's members, owner first."),
+    ...errors(...ROUTER_ROUTE_ERRORS),
+  },
 };
 
 /** DELETE /routers/{routerId}/members/{userId} */
 export const RemoveMemberRoute = {
+  operationId: 'removeMember',
   tags: ['routers'],
   summary: 'Remove a member (owner only; the owner cannot remove themself)',
   params: MemberParamsSchema,
-  response: { 200: Envelope(RemovedMemberSchema), ...errors(400, 401, 403, 404, 409) },
+  response: {
+    200: Envelope(RemovedMemberSchema, 'The member is removed.'),
+    ...errors(...ROUTER_ROUTE_ERRORS, ...CHANGE_ERRORS, 'FORBIDDEN', 'USER_NOT_FOUND', 'CONFLICT'),
+  },
 };
 
 /** GET /routers/{routerId}/activity */
 export const ActivityRoute = {
+  operationId: 'listActivity',
   tags: ['usage'],
   summary: "The router's audit events, newest first, paginated",
   params: RouterParamsSchema,
   querystring: ActivityQuerySchema,
-  response: { 200: Envelope(ActivityPageSchema), ...errors(400, 401, 404) },
+  response: {
+    200: Envelope(ActivityPageSchema, 'One page of audit events, newest first.'),
+    ...errors(...ROUTER_ROUTE_ERRORS),
+  },
 };

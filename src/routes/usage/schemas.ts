@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { Envelope } from '../../http/envelope.js';
 import { ROUTER_ID_PATTERN } from '../../validation/router-input.js';
-import { errorResponses as errors, ROUTER_CALL_ERRORS } from '../common.js';
+import { errorResponses as errors, ROUTER_CALL_ERRORS, ROUTER_ROUTE_ERRORS } from '../common.js';
 
 const RouterId = Type.String({
   pattern: ROUTER_ID_PATTERN,
@@ -45,22 +45,28 @@ const trafficFields = {
   connections: Type.Integer({ minimum: 0 }),
 };
 
-export const RouterUsageSchema = Type.Object({
-  period: Period,
-  devices: Type.Array(Type.Object(trafficFields), {
-    description:
-      'heaviest first; devices under the period threshold (1 KiB, 1 MiB, 10 MiB) are left out by the router',
-  }),
-});
+export const RouterUsageSchema = Type.Object(
+  {
+    period: Period,
+    devices: Type.Array(Type.Object(trafficFields, { $id: 'DeviceTraffic' }), {
+      description:
+        'heaviest first; devices under the period threshold (1 KiB, 1 MiB, 10 MiB) are left out by the router',
+    }),
+  },
+  { $id: 'RouterUsage' },
+);
 
-export const DeviceUsageSchema = Type.Object({
-  ...trafficFields,
-  period: Period,
-  reportedAtLocal: Type.String({
-    description:
-      "when the Commands-Server computed it: its host's local time, ISO 8601 without a zone, passed through as given",
-  }),
-});
+export const DeviceUsageSchema = Type.Object(
+  {
+    ...trafficFields,
+    period: Period,
+    reportedAtLocal: Type.String({
+      description:
+        "when the Commands-Server computed it: its host's local time, ISO 8601 without a zone, passed through as given",
+    }),
+  },
+  { $id: 'DeviceUsage' },
+);
 
 // The endpoints: what each validates and answers, and how the OpenAPI document
 // describes it.
@@ -68,25 +74,27 @@ const tags = ['usage'];
 
 /** GET /routers/{routerId}/usage */
 export const RouterUsageRoute = {
+  operationId: 'getRouterUsage',
   tags,
   summary: 'Traffic per device for a period, in MiB (any member)',
   params: UsageParamsSchema,
   querystring: UsageQuerySchema,
   response: {
-    200: Envelope(RouterUsageSchema),
-    ...errors(400, 401, 404, ...ROUTER_CALL_ERRORS),
+    200: Envelope(RouterUsageSchema, 'Traffic per device for the period, from the router.'),
+    ...errors(...ROUTER_ROUTE_ERRORS, ...ROUTER_CALL_ERRORS),
   },
 };
 
 /** GET /routers/{routerId}/usage/{mac} */
 export const DeviceUsageRoute = {
+  operationId: 'getDeviceUsage',
   tags,
   summary:
     "One device's traffic for a period, in MiB (any member); a device unknown to the router or under the period's threshold is a 502 ROUTER_COMMAND_FAILED, as the router reports it",
   params: DeviceUsageParamsSchema,
   querystring: UsageQuerySchema,
   response: {
-    200: Envelope(DeviceUsageSchema),
-    ...errors(400, 401, 404, ...ROUTER_CALL_ERRORS),
+    200: Envelope(DeviceUsageSchema, "The device's traffic for the period, from the router."),
+    ...errors(...ROUTER_ROUTE_ERRORS, ...ROUTER_CALL_ERRORS),
   },
 };

@@ -1,7 +1,14 @@
 import { Type } from 'typebox';
 import { Envelope } from '../../http/envelope.js';
 import { ROUTER_ID_PATTERN } from '../../validation/router-input.js';
-import { errorResponses as errors, ROUTER_CALL_ERRORS } from '../common.js';
+import {
+  BODY_ERRORS,
+  CHANGE_ERRORS,
+  errorResponses as errors,
+  ROUTER_CALL_ERRORS,
+  ROUTER_CHANGE_ERRORS,
+  ROUTER_ROUTE_ERRORS,
+} from '../common.js';
 
 export const WifiParamsSchema = Type.Object({
   routerId: Type.String({
@@ -19,7 +26,7 @@ export const SsidBodySchema = Type.Object(
       description: '1-32 bytes (UTF-8) of printable characters; no single quote or backslash',
     }),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, $id: 'SsidRequest' },
 );
 
 export const PasswordBodySchema = Type.Object(
@@ -30,20 +37,26 @@ export const PasswordBodySchema = Type.Object(
         'WPA2 passphrase: 8-63 printable ASCII characters; no single quote or backslash. Never stored or logged.',
     }),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, $id: 'WifiPasswordRequest' },
 );
 
-export const WifiStatusSchema = Type.Object({
-  enabled: Type.Boolean(),
-  ssid: Type.String({ description: '"Unknown" when the router could not read it' }),
-  encryption: Type.String({
-    description: 'e.g. psk2; "Unknown" when the router could not read it',
-  }),
-});
+export const WifiStatusSchema = Type.Object(
+  {
+    enabled: Type.Boolean(),
+    ssid: Type.String({ description: '"Unknown" when the router could not read it' }),
+    encryption: Type.String({
+      description: 'e.g. psk2; "Unknown" when the router could not read it',
+    }),
+  },
+  { $id: 'WifiStatus' },
+);
 
-export const WifiChangeSchema = Type.Object({
-  message: Type.String({ description: "the router's own sentence, for display" }),
-});
+export const WifiChangeSchema = Type.Object(
+  {
+    message: Type.String({ description: "the router's own sentence, for display" }),
+  },
+  { $id: 'WifiChange' },
+);
 
 // The endpoints: what each validates and answers, and how the OpenAPI document
 // describes it.
@@ -51,46 +64,62 @@ const tags = ['wifi'];
 
 /** GET /routers/{routerId}/wifi */
 export const WifiStatusRoute = {
+  operationId: 'getWifiStatus',
   tags,
   summary: 'Wi-Fi status from the router (any member)',
   params: WifiParamsSchema,
   response: {
-    200: Envelope(WifiStatusSchema),
-    ...errors(400, 401, 404, ...ROUTER_CALL_ERRORS),
+    200: Envelope(WifiStatusSchema, 'Wi-Fi status as the router reports it.'),
+    ...errors(...ROUTER_ROUTE_ERRORS, ...ROUTER_CALL_ERRORS),
   },
 };
 
 /** PUT /routers/{routerId}/wifi/ssid */
 export const SetSsidRoute = {
+  operationId: 'setWifiSsid',
   tags,
   summary: 'Change the SSID (owner only)',
   params: WifiParamsSchema,
   body: SsidBodySchema,
   response: {
-    200: Envelope(WifiChangeSchema),
-    ...errors(400, 401, 403, 404, 413, 415, ...ROUTER_CALL_ERRORS),
+    200: Envelope(WifiChangeSchema, 'The router applied the change.'),
+    ...errors(
+      ...ROUTER_ROUTE_ERRORS,
+      ...BODY_ERRORS,
+      ...CHANGE_ERRORS,
+      'FORBIDDEN',
+      ...ROUTER_CHANGE_ERRORS,
+    ),
   },
 };
 
 /** PUT /routers/{routerId}/wifi/password */
 export const SetPasswordRoute = {
+  operationId: 'setWifiPassword',
   tags,
   summary: 'Change the Wi-Fi password (owner only); never stored, logged or audited',
   params: WifiParamsSchema,
   body: PasswordBodySchema,
   response: {
-    200: Envelope(WifiChangeSchema),
-    ...errors(400, 401, 403, 404, 413, 415, ...ROUTER_CALL_ERRORS),
+    200: Envelope(WifiChangeSchema, 'The router applied the change.'),
+    ...errors(
+      ...ROUTER_ROUTE_ERRORS,
+      ...BODY_ERRORS,
+      ...CHANGE_ERRORS,
+      'FORBIDDEN',
+      ...ROUTER_CHANGE_ERRORS,
+    ),
   },
 };
 
 /** POST /routers/{routerId}/wifi/enable */
 export const EnableWifiRoute = {
+  operationId: 'enableWifi',
   tags,
   summary: 'Switch Wi-Fi on (any member); a success when it already is',
   params: WifiParamsSchema,
   response: {
-    200: Envelope(WifiChangeSchema),
-    ...errors(400, 401, 403, 404, ...ROUTER_CALL_ERRORS),
+    200: Envelope(WifiChangeSchema, 'Wi-Fi is on.'),
+    ...errors(...ROUTER_ROUTE_ERRORS, ...CHANGE_ERRORS, ...ROUTER_CHANGE_ERRORS),
   },
 };
