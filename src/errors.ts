@@ -13,6 +13,8 @@ export const ERROR_CODES = {
   CSRF_REJECTED: 403,
   NOT_FOUND: 404,
   ROUTER_NOT_FOUND: 404,
+  /** A router id that no connected router has (claiming a mistyped id, say). */
+  ROUTER_UNKNOWN: 404,
   DEVICE_NOT_FOUND: 404,
   SESSION_NOT_FOUND: 404,
   ENTRY_NOT_FOUND: 404,

@@ -1,10 +1,12 @@
 import { AppError, type ErrorCode } from '../errors.js';
 
 /** How a Commands-Server call failed; each kind maps to one stable AppError code. */
-export type CommandsServerFailure = 'command_failed' | 'timeout' | 'unavailable' | 'bad_response';
+export type CommandsServerFailure =
+  'command_failed' | 'router_unknown' | 'timeout' | 'unavailable' | 'bad_response';
 
 const CODE_BY_FAILURE = {
   command_failed: 'ROUTER_COMMAND_FAILED',
+  router_unknown: 'ROUTER_UNKNOWN',
   timeout: 'ROUTER_TIMEOUT',
   unavailable: 'COMMANDS_SERVER_UNAVAILABLE',
   bad_response: 'COMMANDS_SERVER_BAD_RESPONSE',
@@ -83,3 +85,26 @@ export class CommandsServerError extends AppError {
     );
   }
 }
+
+/**
+ * What the Commands-Server answers when its port manager has no router with this id
+ * (an agent that never connected, or a mistyped id): the port manager's exception
+ * text "Router <id> not found in port manager", as is (whitelist rate and mode
+ * routes, 503 TUNNEL_OR_ROUTER_UNAVAILABLE) or after "Session setup failed: " (start,
+ * 500 SESSION_SETUP_FAILED) or "Command failed: " (network and Wi-Fi routes, 500
+ * COMMAND_FAILED), contract §1.0 and §1.2.2. An SSH failure on a router the port
+ * manager knows says something else and stays a command failure. Its message is the
+ * only signal: the codes are shared with other failures.
+ */
+export function isUnknownRouterMessage(message: string, routerId: string): boolean {
+  for (const prefix of ['', 'Session setup failed: ', 'Command failed: ']) {
+    if (message === `${prefix}Router ${routerId} not found in port manager`) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** The caller-facing message of ROUTER_UNKNOWN: no internal component named. */
+export const ROUTER_UNKNOWN_MESSAGE =
+  "No router with this id is connected; check the id on the router's label";
