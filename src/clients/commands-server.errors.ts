@@ -73,6 +73,22 @@ export class CommandsServerError extends AppError {
   }
 
   /**
+   * `POST /api/network/unblock` found no block rule for this IP: the router answers
+   * COMMAND_FAILED "Block rule for IP <ip> (MAC: <mac>) not found" (contract §1.2.3,
+   * the simulator's `unblockDevice`). The only way to tell "nothing to unblock" from
+   * a real failure is this sentence: the upstream code is the catch-all.
+   */
+  isNoBlockRuleFor(ip: string): boolean {
+    const match = NO_BLOCK_RULE.exec(this.upstreamMessage ?? '');
+    return (
+      this.failure === 'command_failed' &&
+      this.upstreamCode === 'COMMAND_FAILED' &&
+      match !== null &&
+      match[1] === ip
+    );
+  }
+
+  /**
    * Start refused because the sessionId is already active. This does NOT mean the
    * router named in the start is set up (contract §4.2–4.3): a failed start also
    * leaves the session active.
@@ -85,6 +101,8 @@ export class CommandsServerError extends AppError {
     );
   }
 }
+
+const NO_BLOCK_RULE = /^Command failed: Block rule for IP (\S+) \(MAC: [^)]*\) not found$/;
 
 /**
  * What the Commands-Server answers when its port manager has no router with this id

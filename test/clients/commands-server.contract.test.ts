@@ -147,29 +147,46 @@ describe('success shapes against the simulator', () => {
     const blocked = await sut.blocked();
     expect(blocked).toContainEqual({ mac: device.mac, ip: device.ip });
     expect(blocked).toEqual(sim.routerState(ROUTER).blocked);
-    expect(await sut.unblock(device.ip)).toBeTypeOf('string');
+    expect(await sut.unblock(device.ip)).toMatchObject({ changed: true });
     expect(await sut.blocked()).toEqual([]);
+    // No rule left: the router's COMMAND_FAILED "Block rule … not found" is no change (#13).
+    expect(await sut.unblock(device.ip)).toEqual({
+      message: `Command failed: Block rule for IP ${device.ip} (MAC: ${device.mac}) not found`,
+      changed: false,
+    });
   });
 
   it.each(['whitelist', 'blacklist'] as const)(
     '%s: add, list, remove, rates and modes',
     async (list) => {
       expect(await sut.getList(list)).toEqual([]);
-      expect(await sut.addToList(list, '192.168.1.50')).toBe(
-        `Device 192.168.1.50 added to ${list}.`,
-      );
+      expect(await sut.addToList(list, '192.168.1.50')).toEqual({
+        message: `Device 192.168.1.50 added to ${list}.`,
+        changed: true,
+      });
+      expect(await sut.addToList(list, '192.168.1.50')).toMatchObject({ changed: false });
       expect(await sut.getList(list)).toEqual(['192.168.1.50']);
       expect(sim.routerState(ROUTER)[list]).toEqual(['192.168.1.50']);
-      expect(await sut.removeFromList(list, '192.168.1.50')).toBe(
-        `Device 192.168.1.50 removed from ${list}.`,
-      );
+      expect(await sut.removeFromList(list, '192.168.1.50')).toEqual({
+        message: `Device 192.168.1.50 removed from ${list}.`,
+        changed: true,
+      });
+      expect(await sut.removeFromList(list, '192.168.1.50')).toMatchObject({ changed: false });
       expect(await sut.setLimitedRate(list, 25)).toEqual({ rateMbps: 25 });
       expect(await sut.setFullRate(list, 900)).toEqual({ rateMbps: 900 });
       const rates = sim.routerState(ROUTER).rates;
       expect(rates[`${list}_limited`]).toBe(list === 'whitelist' ? '25mbit' : '25.0mbit');
-      expect(await sut.activateMode(list)).toMatch(/^(White|Black)list mode activated\.$/);
+      expect(await sut.activateMode(list)).toMatchObject({
+        message: expect.stringMatching(/^(White|Black)list mode activated\.$/),
+        changed: true,
+      });
+      expect(await sut.activateMode(list)).toMatchObject({ changed: false });
       expect(sim.routerState(ROUTER).activeMode).toBe(list);
-      expect(await sut.deactivateMode(list)).toMatch(/^(White|Black)list mode deactivated\.$/);
+      expect(await sut.deactivateMode(list)).toMatchObject({
+        message: expect.stringMatching(/^(White|Black)list mode deactivated\.$/),
+        changed: true,
+      });
+      expect(await sut.deactivateMode(list)).toMatchObject({ changed: false });
       expect(sim.routerState(ROUTER).activeMode).toBe('none');
       // Always the trailing-slash path, never the 308 one.
       expect(sim.calls.every((c) => c.status !== 308)).toBe(true);

@@ -55,7 +55,7 @@ describe('an empty body sent as JSON', () => {
       'application/json',
     );
     expect(res.statusCode, res.body).toBe(200);
-    expect(res.json().data).toMatchObject({ ip: '10.9.8.7' });
+    expect(res.json().data).toEqual({ ip: '10.9.8.7', changed: false });
   });
 
   it('runs POST /auth/logout', async () => {

@@ -60,10 +60,18 @@ export const EntrySchema = Type.Object({
   updatedAt: Type.String({ format: 'date-time' }),
 });
 
+export const AddedEntrySchema = Type.Object({
+  ...EntrySchema.properties,
+  changed: Type.Boolean({
+    description: "false when the router's list had the address already",
+  }),
+});
+
 export const RemovedSchema = Type.Object({
   ip: Type.String(),
-  removedFromDatabase: Type.Boolean({
-    description: 'false when only the router had it (the router is asked in any case)',
+  changed: Type.Boolean({
+    description:
+      "false when the router's list did not have the address (an entry here is deleted all the same)",
   }),
 });
 
@@ -77,6 +85,13 @@ export const ModeSchema = Type.Object({
   list: Type.String(),
   active: Type.Boolean({ description: "whether this list's mode is the active one" }),
   activeMode: ActiveMode,
+});
+
+export const ModeChangeSchema = Type.Object({
+  ...ModeSchema.properties,
+  changed: Type.Boolean({
+    description: "false when the router's mode already was as asked (or no call was needed)",
+  }),
 });
 
 export const RatesSchema = Type.Object({
@@ -108,12 +123,12 @@ export const listEntriesRoute = (list: ListName) => ({
 /** POST /routers/{routerId}/{list} */
 export const addEntryRoute = (list: ListName) => ({
   tags,
-  summary: `Add an IPv4 address to the ${list} on the router, then save it (any member); 201 when new, 200 when it was already there`,
+  summary: `Add an IPv4 address to the ${list} on the router, then save it (any member); 201 when the entry is new here, 200 when it was already there; \`changed\` says whether the router's list changed`,
   params: ListParamsSchema,
   body: AddEntryBodySchema,
   response: {
-    200: Envelope(EntrySchema),
-    201: Envelope(EntrySchema),
+    200: Envelope(AddedEntrySchema),
+    201: Envelope(AddedEntrySchema),
     ...errors(400, 401, 403, 404, 413, 415, ...ROUTER_CALL_ERRORS),
   },
 });
@@ -161,7 +176,7 @@ export const setModeRoute = (list: ListName) => ({
   params: ListParamsSchema,
   body: ModeBodySchema,
   response: {
-    200: Envelope(ModeSchema),
+    200: Envelope(ModeChangeSchema),
     ...errors(400, 401, 403, 404, ...ROUTER_CALL_ERRORS),
   },
 });
