@@ -8,6 +8,7 @@ import type { Config } from './config.js';
 import type { DbHandle } from './db/client.js';
 import { clientErrorHandler } from './http/client-error.js';
 import { queryCoercingValidator } from './http/query-validator.js';
+import { acceptEmptyJsonBody } from './http/json-body.js';
 import { createLogger, genReqId } from './logger.js';
 import { Metrics } from './metrics.js';
 import authPlugin from './plugins/auth.plugin.js';
@@ -94,6 +95,7 @@ function createFastify(config: Readonly<Config>, logger: FastifyBaseLogger) {
   // that its schema then refuses as "body must be object" (400): without that parser
   // a text/plain body is FST_ERR_CTP_INVALID_MEDIA_TYPE, answered 415 like any other.
   app.removeContentTypeParser('text/plain');
+  acceptEmptyJsonBody(app);
   return app;
 }
 

@@ -13,6 +13,8 @@ export const ERROR_CODES = {
   CSRF_REJECTED: 403,
   NOT_FOUND: 404,
   ROUTER_NOT_FOUND: 404,
+  /** A router id that no connected router has (claiming a mistyped id, say). */
+  ROUTER_UNKNOWN: 404,
   DEVICE_NOT_FOUND: 404,
   SESSION_NOT_FOUND: 404,
   ENTRY_NOT_FOUND: 404,
@@ -60,6 +62,8 @@ export const ERROR_DESCRIPTIONS: { readonly [C in ErrorCode]: string } = {
     'A change authenticated by the session cookie came from an origin that is not allowed.',
   NOT_FOUND: 'No route answers this method and path.',
   ROUTER_NOT_FOUND: 'The router does not exist or the caller is not a member of it.',
+  ROUTER_UNKNOWN:
+    "No router with this id is connected: the id is wrong, or the router has never been set up (check the id on the router's label).",
   DEVICE_NOT_FOUND: 'No device with this id (or address) is known on this router.',
   SESSION_NOT_FOUND: 'No active session of the caller has this id.',
   ENTRY_NOT_FOUND: 'The address is not in this list.',

@@ -1,24 +1,31 @@
+import { CommandsServerError } from './commands-server.errors.js';
 import type { CommandsServerHttp, RequestSpec } from './commands-server.http.js';
 import { encodePathSegment, listRoot, usagePath } from './commands-server.paths.js';
 import { redact } from './commands-server.response.js';
 import {
+  activatedData,
+  addedData,
   anything,
   blockData,
   blockedData,
+  deactivatedData,
   deviceUsageData,
   ipList,
   messageObject,
   rateData,
+  removedData,
   scanData,
   sentence,
   ssidData,
   startSessionData,
   usageData,
   wifiStatusData,
+  type Validator,
 } from './commands-server.schemas.js';
 import type {
   BlockedDevice,
   BlockResult,
+  ChangeResult,
   CommandsServerIds,
   DeviceUsage,
   ListName,
@@ -29,6 +36,8 @@ import type {
   UsagePeriod,
   WifiStatus,
 } from './commands-server.types.js';
+
+type Body = Record<string, unknown>;
 
 /**
  * One Commands-Server operation per method, for the `sessionId` and `routerId` of the
@@ -128,9 +137,22 @@ export class CommandsServerClient {
     });
   }
 
-  /** `POST /api/network/unblock`. Same caveat as {@link block}. */
-  unblock(ip: string): Promise<string> {
-    return this.mutate('network.unblock', '/api/network/unblock', { ip });
+  /** `POST /api/network/unblock`, same caveat as {@link block}. No rule: `changed: false`. */
+  async unblock(ip: string): Promise<ChangeResult> {
+    try {
+      const message = await this.mutate(
+        'network.unblock',
+        '/api/network/unblock',
+        { ip },
+        sentence,
+      );
+      return { message, changed: true };
+    } catch (err) {
+      if (err instanceof CommandsServerError && err.isNoBlockRuleFor(ip)) {
+        return { message: err.upstreamMessage ?? '', changed: false };
+      }
+      throw err;
+    }
   }
 
   /** `GET /api/{list}/`, always with the trailing slash: without it Werkzeug answers 308. */
@@ -143,14 +165,14 @@ export class CommandsServerClient {
     });
   }
 
-  /** `POST /api/{list}/add`; "already in" is also a 200 sentence. */
-  addToList(list: ListName, ip: string): Promise<string> {
-    return this.mutate(`${list}.add`, `${listRoot(list)}/add`, { ip });
+  /** `POST /api/{list}/add`; "already in" is also a 200 sentence: `changed: false`. */
+  addToList(list: ListName, ip: string): Promise<ChangeResult> {
+    return this.mutate(`${list}.add`, `${listRoot(list)}/add`, { ip }, addedData);
   }
 
-  /** `POST /api/{list}/remove`; "not in" is also a 200 sentence. */
-  removeFromList(list: ListName, ip: string): Promise<string> {
-    return this.mutate(`${list}.remove`, `${listRoot(list)}/remove`, { ip });
+  /** `POST /api/{list}/remove`; "not in" is also a 200 sentence: `changed: false`. */
+  removeFromList(list: ListName, ip: string): Promise<ChangeResult> {
+    return this.mutate(`${list}.remove`, `${listRoot(list)}/remove`, { ip }, removedData);
   }
 
   /** `POST /api/{list}/limit-rate` with the rate in Mbps. */
@@ -175,21 +197,21 @@ export class CommandsServerClient {
     });
   }
 
-  /** `POST /api/{list}/mode`: activates the mode (and tears down the other one). */
-  activateMode(list: ListName): Promise<string> {
-    return this.mutate(`${list}.activateMode`, `${listRoot(list)}/mode`, {});
+  /** `POST /api/{list}/mode` (tears down the other mode); "already active": no change. */
+  activateMode(list: ListName): Promise<ChangeResult> {
+    return this.mutate(`${list}.activateMode`, `${listRoot(list)}/mode`, {}, activatedData);
   }
 
   /**
    * `DELETE /api/{list}/mode`. Upstream this deactivates whichever mode is active,
-   * not only `list`'s (contract §1.2.5).
+   * not only `list`'s (contract §1.2.5); "already inactive" is `changed: false`.
    */
-  deactivateMode(list: ListName): Promise<string> {
+  deactivateMode(list: ListName): Promise<ChangeResult> {
     return this.call({
       operation: `${list}.deactivateMode`,
       method: 'DELETE',
       path: `${listRoot(list)}/mode`,
-      validate: sentence,
+      validate: deactivatedData,
     });
   }
 
@@ -216,7 +238,7 @@ export class CommandsServerClient {
 
   /** `POST /api/wifi/ssid` (interface 0). The SSID reaches a root shell: validate it first. */
   setSsid(ssid: string): Promise<string> {
-    return this.mutate('wifi.setSsid', '/api/wifi/ssid', { ssid });
+    return this.mutate('wifi.setSsid', '/api/wifi/ssid', { ssid }, sentence);
   }
 
   /**
@@ -239,7 +261,7 @@ export class CommandsServerClient {
 
   /** `POST /api/wifi/enable`. */
   enableWifi(): Promise<string> {
-    return this.mutate('wifi.enable', '/api/wifi/enable', {});
+    return this.mutate('wifi.enable', '/api/wifi/enable', {}, sentence);
   }
 
   /** `GET /api/monitor/current|last-week|last-month`, sorted by total traffic upstream. */
@@ -268,8 +290,8 @@ export class CommandsServerClient {
     });
   }
 
-  private mutate(operation: string, path: string, body: Record<string, unknown>): Promise<string> {
-    return this.call({ operation, method: 'POST', path, body, validate: sentence });
+  private mutate<T>(operation: string, path: string, body: Body, validate: Validator<T>) {
+    return this.call({ operation, method: 'POST', path, body, validate });
   }
 
   private call<T>(spec: Omit<RequestSpec<T>, 'ids'>): Promise<T> {

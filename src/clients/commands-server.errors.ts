@@ -1,10 +1,12 @@
 import { AppError, type ErrorCode } from '../errors.js';
 
 /** How a Commands-Server call failed; each kind maps to one stable AppError code. */
-export type CommandsServerFailure = 'command_failed' | 'timeout' | 'unavailable' | 'bad_response';
+export type CommandsServerFailure =
+  'command_failed' | 'router_unknown' | 'timeout' | 'unavailable' | 'bad_response';
 
 const CODE_BY_FAILURE = {
   command_failed: 'ROUTER_COMMAND_FAILED',
+  router_unknown: 'ROUTER_UNKNOWN',
   timeout: 'ROUTER_TIMEOUT',
   unavailable: 'COMMANDS_SERVER_UNAVAILABLE',
   bad_response: 'COMMANDS_SERVER_BAD_RESPONSE',
@@ -71,6 +73,22 @@ export class CommandsServerError extends AppError {
   }
 
   /**
+   * `POST /api/network/unblock` found no block rule for this IP: the router answers
+   * COMMAND_FAILED "Block rule for IP <ip> (MAC: <mac>) not found" (contract §1.2.3,
+   * the simulator's `unblockDevice`). The only way to tell "nothing to unblock" from
+   * a real failure is this sentence: the upstream code is the catch-all.
+   */
+  isNoBlockRuleFor(ip: string): boolean {
+    const match = NO_BLOCK_RULE.exec(this.upstreamMessage ?? '');
+    return (
+      this.failure === 'command_failed' &&
+      this.upstreamCode === 'COMMAND_FAILED' &&
+      match !== null &&
+      match[1] === ip
+    );
+  }
+
+  /**
    * Start refused because the sessionId is already active. This does NOT mean the
    * router named in the start is set up (contract §4.2–4.3): a failed start also
    * leaves the session active.
@@ -83,3 +101,28 @@ export class CommandsServerError extends AppError {
     );
   }
 }
+
+const NO_BLOCK_RULE = /^Command failed: Block rule for IP (\S+) \(MAC: [^)]*\) not found$/;
+
+/**
+ * What the Commands-Server answers when its port manager has no router with this id
+ * (an agent that never connected, or a mistyped id): the port manager's exception
+ * text "Router <id> not found in port manager", as is (whitelist rate and mode
+ * routes, 503 TUNNEL_OR_ROUTER_UNAVAILABLE) or after "Session setup failed: " (start,
+ * 500 SESSION_SETUP_FAILED) or "Command failed: " (network and Wi-Fi routes, 500
+ * COMMAND_FAILED), contract §1.0 and §1.2.2. An SSH failure on a router the port
+ * manager knows says something else and stays a command failure. Its message is the
+ * only signal: the codes are shared with other failures.
+ */
+export function isUnknownRouterMessage(message: string, routerId: string): boolean {
+  for (const prefix of ['', 'Session setup failed: ', 'Command failed: ']) {
+    if (message === `${prefix}Router ${routerId} not found in port manager`) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** The caller-facing message of ROUTER_UNKNOWN: no internal component named. */
+export const ROUTER_UNKNOWN_MESSAGE =
+  "No router with this id is connected; check the id on the router's label";

@@ -1,5 +1,10 @@
 import type { Dispatcher } from 'undici';
-import { CommandsServerError, type CommandsServerFailure } from './commands-server.errors.js';
+import {
+  CommandsServerError,
+  isUnknownRouterMessage,
+  ROUTER_UNKNOWN_MESSAGE,
+  type CommandsServerFailure,
+} from './commands-server.errors.js';
 import { ShapeError, type Validator } from './commands-server.schemas.js';
 
 /**
@@ -15,6 +20,8 @@ export interface AnswerContext<T> {
   acceptAny2xx?: boolean;
   /** Values the client sent that must never be stored in an error. */
   secrets?: readonly string[];
+  /** The router the call was for (none for `/health`): an answer may say it is unknown. */
+  ids?: { routerId: string } | null;
   validate: Validator<T>;
 }
 
@@ -164,19 +171,30 @@ function readEnvelope(ctx: AnswerContext<unknown>, status: number, text: string 
   return { success: parsed.success, data: parsed.data, error: parsed.error };
 }
 
-/** `success:false` → command_failed with the upstream code and (scrubbed) message. */
+/**
+ * `success:false` → command_failed with the upstream code and (scrubbed) message, or
+ * router_unknown when the answer says the router id is unknown upstream. That
+ * error's message names no internal component and keeps no upstream message (it
+ * names the port manager): the caller mistyped an id, nothing more to say.
+ */
 function commandFailed(ctx: AnswerContext<unknown>, status: number, error: unknown) {
   if (!isRecord(error) || typeof error.code !== 'string') {
     return badResponse(ctx, status, `an error envelope without an error code (HTTP ${status})`);
   }
+  const upstream =
+    typeof error.message === 'string' ? scrub(error.message, ctx.secrets ?? []) : null;
+  const routerId = ctx.ids?.routerId;
+  const unknown =
+    upstream !== null && routerId !== undefined && isUnknownRouterMessage(upstream, routerId);
   return new CommandsServerError({
-    failure: 'command_failed',
+    failure: unknown ? 'router_unknown' : 'command_failed',
     operation: ctx.operation,
     upstreamStatus: status,
     upstreamCode: error.code,
-    upstreamMessage:
-      typeof error.message === 'string' ? scrub(error.message, ctx.secrets ?? []) : null,
-    message: `The Commands-Server reported that "${ctx.operation}" failed (HTTP ${status}, ${error.code}).`,
+    upstreamMessage: unknown ? null : upstream,
+    message: unknown
+      ? ROUTER_UNKNOWN_MESSAGE
+      : `The Commands-Server reported that "${ctx.operation}" failed (HTTP ${status}, ${error.code}).`,
   });
 }
 

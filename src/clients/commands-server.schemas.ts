@@ -3,6 +3,7 @@ import { Compile } from 'typebox/compile';
 import type {
   BlockedDevice,
   BlockResult,
+  ChangeResult,
   DeviceUsage,
   RateResult,
   ScannedDevice,
@@ -101,6 +102,28 @@ const BLOCKED_MAC = /\(MAC: ([0-9A-Fa-f]{2}(?:[:-][0-9A-Fa-f]{2}){5})\)/;
 
 /** Mutations answer an English sentence (contract §5.4). */
 export const sentence: Validator<string> = reply(Str, (s) => s);
+
+/**
+ * A mutation's sentence read as whether the router changed anything: `changed` is
+ * false exactly when the sentence is the route's no-op sentence (`noChange`). Any
+ * other success sentence counts as a change, so a reworded sentence can only make
+ * an answer say "changed" when nothing did, never hide a change.
+ */
+function changeSentence(noChange: RegExp): Validator<ChangeResult> {
+  return reply(Str, (message) => ({ message, changed: !noChange.test(message) }));
+}
+
+/** `POST /api/{list}/add`: "Device <ip> already in whitelist." is the no-op (contract §1.2.5). */
+export const addedData = changeSentence(/^Device \S+ already in (?:whitelist|blacklist)\.$/);
+
+/** `POST /api/{list}/remove`: "Device <ip> not in whitelist." is the no-op. */
+export const removedData = changeSentence(/^Device \S+ not in (?:whitelist|blacklist)\.$/);
+
+/** `POST /api/{list}/mode`: "Whitelist mode is already active." is the no-op. */
+export const activatedData = changeSentence(/^(?:Whitelist|Blacklist) mode is already active\.$/);
+
+/** `DELETE /api/{list}/mode`: "Modes are already inactive." is the no-op. */
+export const deactivatedData = changeSentence(/^Modes are already inactive\.$/);
 
 /**
  * `POST /api/network/block` answers a sentence that names the MAC it blocked; the MAC

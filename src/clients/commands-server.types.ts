@@ -50,6 +50,19 @@ export interface BlockResult {
   mac: string | null;
 }
 
+/**
+ * The answer to a mutation that may find nothing to do. The Commands-Server answers
+ * its no-ops ("already in whitelist", "not in whitelist", "mode is already active",
+ * "Modes are already inactive") with 200 and a sentence, like a real change
+ * (contract §5.4); the client reads the sentence so that no service has to.
+ */
+export interface ChangeResult {
+  /** The router's sentence. */
+  message: string;
+  /** False when the router said it had nothing to do. */
+  changed: boolean;
+}
+
 /** One usage object of the monitor routes (contract §1.2.6). */
 export interface UsageEntry {
   mac: string;

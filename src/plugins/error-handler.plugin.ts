@@ -14,10 +14,6 @@ const FASTIFY_CODES: Record<string, { code: ErrorCode; message: string }> = {
     code: 'PAYLOAD_TOO_LARGE',
     message: 'The request body is larger than 64 KiB',
   },
-  FST_ERR_CTP_EMPTY_JSON_BODY: {
-    code: 'MALFORMED_JSON',
-    message: 'The body is empty but its content type says JSON',
-  },
   FST_ERR_CTP_INVALID_JSON_BODY: { code: 'MALFORMED_JSON', message: 'The body is not valid JSON' },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
     code: 'VALIDATION_FAILED',

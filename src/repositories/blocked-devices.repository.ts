@@ -57,6 +57,27 @@ export class BlockedDevicesRepository {
     };
   }
 
+  /** The block row of this IP, or null. */
+  async find(
+    routerUuid: string,
+    ip: string,
+    executor: Executor = this.db,
+  ): Promise<BlockedDeviceRow | null> {
+    const [row] = await executor
+      .select({
+        ip: userBlockedDevices.ip,
+        mac: userBlockedDevices.mac,
+        blockedBy: userBlockedDevices.blockedBy,
+        blockedByEmail: users.email,
+        blockedAt: userBlockedDevices.createdAt,
+      })
+      .from(userBlockedDevices)
+      .leftJoin(users, eq(users.id, userBlockedDevices.blockedBy))
+      .where(and(eq(userBlockedDevices.routerId, routerUuid), eq(userBlockedDevices.ip, ip)))
+      .limit(1);
+    return row ?? null;
+  }
+
   /** Removes the block row of this IP; false when there was none. */
   async delete(routerUuid: string, ip: string, executor: Executor): Promise<boolean> {
     const rows = await executor

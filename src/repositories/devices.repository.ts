@@ -117,6 +117,23 @@ export class DevicesRepository {
     return this.listOne.execute({ routerUuid, deviceId });
   }
 
+  /** Whether the router's latest scan found a device at this IP. */
+  async seenByLastScan(routerUuid: string, ip: string): Promise<boolean> {
+    const rows = await this.db
+      .select({ id: userDevices.id })
+      .from(userDevices)
+      .innerJoin(routers, eq(routers.id, userDevices.routerId))
+      .where(
+        and(
+          eq(userDevices.routerId, routerUuid),
+          sql`${userDevices.ip} = ${ip}::inet`,
+          eq(userDevices.lastSeen, routers.lastScanAt),
+        ),
+      )
+      .limit(1);
+    return rows.length > 0;
+  }
+
   private list: ReturnType<typeof listQuery> | undefined;
   private listOne: ReturnType<typeof listQuery> | undefined;
 

@@ -99,10 +99,12 @@ export const BODY_ERRORS = [
 ] as const;
 
 /**
- * What a call to the router can add to a route's own codes: it refused or
- * answered nonsense (502), could not be reached (503), or took too long (504).
+ * What a call to the router can add to a route's own codes: no router with this id
+ * is connected (404), it refused or answered nonsense (502), could not be reached
+ * (503), or took too long (504).
  */
 export const ROUTER_CALL_ERRORS = [
+  'ROUTER_UNKNOWN',
   'ROUTER_COMMAND_FAILED',
   'COMMANDS_SERVER_BAD_RESPONSE',
   'COMMANDS_SERVER_UNAVAILABLE',

@@ -91,7 +91,9 @@ export class AccessListsService {
   /**
    * Adds an address on the router (`POST /api/{list}/add`), then saves the entry,
    * linked to the known device with that IP. Re-adding an address is a success that
-   * updates the name/description given; `created` says which happened.
+   * updates the name/description given. `changed` says whether the router's list
+   * changed (false when it had the address already); `created` whether the entry is
+   * new here. They differ only when the two had drifted apart.
    */
   async addEntry(
     auth: AuthContext,
@@ -99,11 +101,11 @@ export class AccessListsService {
     routerId: string,
     list: ListName,
     input: NewEntryInput,
-  ): Promise<{ entry: AccessListEntry; created: boolean }> {
+  ): Promise<{ entry: AccessListEntry; created: boolean; changed: boolean }> {
     const router = await this.deps.access.check(auth, routerId);
     const ip = parseIpv4(input.ip, 'body.ip');
     const details = parseDetails(input);
-    const { row, created } = await this.deps.runner.execute({
+    const { row, created, changed } = await this.deps.runner.execute({
       auth,
       client,
       router,
@@ -111,20 +113,18 @@ export class AccessListsService {
       params: { ip },
       serialize: true,
       call: (cs) => cs.addToList(list, ip),
-      persist: (tx) =>
-        this.deps.lists.upsert(
-          tx,
-          {
-            routerId: router.id,
-            ip,
-            name: details.name ?? null,
-            description: details.description ?? null,
-            addedBy: auth.userId,
-          },
-          list,
-        ),
+      persist: async (tx, added) => {
+        const entry = {
+          routerId: router.id,
+          ip,
+          name: details.name ?? null,
+          description: details.description ?? null,
+          addedBy: auth.userId,
+        };
+        return { ...(await this.deps.lists.upsert(tx, entry, list)), changed: added.changed };
+      },
     });
-    return { entry: toEntry(row), created };
+    return { entry: toEntry(row), created, changed };
   }
 
   /** Renames or re-describes an entry; database only. */
@@ -147,7 +147,9 @@ export class AccessListsService {
   /**
    * Removes an address from the router (`POST /api/{list}/remove`) and from the
    * database. The router is asked even when the database has no entry, so an address
-   * that drift reports as only on the router can be removed too.
+   * that drift reports as only on the router can be removed too. `changed` says
+   * whether the router's list changed (false when it did not have the address); an
+   * entry of ours is deleted either way.
    */
   async removeEntry(
     auth: AuthContext,
@@ -155,10 +157,10 @@ export class AccessListsService {
     routerId: string,
     list: ListName,
     rawIp: string,
-  ): Promise<{ ip: string; removedFromDatabase: boolean }> {
+  ): Promise<{ ip: string; changed: boolean }> {
     const router = await this.deps.access.check(auth, routerId);
     const ip = parseIpv4(rawIp, 'params.ip');
-    const removedFromDatabase = await this.deps.runner.execute({
+    const changed = await this.deps.runner.execute({
       auth,
       client,
       router,
@@ -166,9 +168,12 @@ export class AccessListsService {
       params: { ip },
       serialize: true,
       call: (cs) => cs.removeFromList(list, ip),
-      persist: (tx) => this.deps.lists.remove(tx, router.id, list, ip),
+      persist: async (tx, removed) => {
+        await this.deps.lists.remove(tx, router.id, list, ip);
+        return removed.changed;
+      },
     });
-    return { ip, removedFromDatabase };
+    return { ip, changed };
   }
 
   /**

@@ -1,7 +1,9 @@
+import { NotFoundError } from '../errors.js';
 import type {
   BlockedDeviceRow,
   BlockedDevicesRepository,
 } from '../repositories/blocked-devices.repository.js';
+import type { DevicesRepository } from '../repositories/devices.repository.js';
 import { parseIpv4 } from '../validation/router-input.js';
 import type { AuthContext, ClientInfo } from './auth-context.js';
 import type { RouterAccessPolicy } from './router-access.policy.js';
@@ -15,8 +17,12 @@ export interface BlockedDeviceView {
   blockedAt: string;
 }
 
-/** The answer to a block: the block, and a warning when the router blocked another device. */
+/**
+ * The answer to a block: the block, whether this call made it, and a warning when the
+ * router blocked another device.
+ */
 export interface BlockResultView extends BlockedDeviceView {
+  changed: boolean;
   warning: string | null;
 }
 
@@ -41,6 +47,7 @@ export class BlockingService {
       access: RouterAccessPolicy;
       runner: RouterOperationRunner;
       blocked: BlockedDevicesRepository;
+      devices: DevicesRepository;
     },
   ) {}
 
@@ -50,29 +57,48 @@ export class BlockingService {
    * (`.1` matches `.10`): when it blocked another MAC than the inventory knows at this
    * IP, the block stands as the router made it, recorded truthfully, and the answer
    * says so in `warning`.
+   *
+   * An IP that the latest scan did not find (and that is not blocked already) is 404
+   * DEVICE_NOT_FOUND before any call, unless `force`: a typo would otherwise block
+   * whichever device the router's substring match finds. An IP already blocked here
+   * answers `changed: false` without calling the router: the real router's block adds
+   * one more firewall rule each time (contract §1.2.3; the simulator simplifies this),
+   * and one unblock would then leave a copy behind.
    */
   async block(
     auth: AuthContext,
     client: ClientInfo,
     routerId: string,
-    ipInput: string,
+    input: { ip: string; force?: boolean },
   ): Promise<BlockResultView> {
     const router = await this.deps.access.check(auth, routerId);
-    const ip = parseIpv4(ipInput, 'body.ip');
-    const row = await this.deps.runner.execute({
+    const ip = parseIpv4(input.ip, 'body.ip');
+    if (input.force !== true) {
+      await this.assertKnown(router.id, ip);
+    }
+    const { row, changed } = await this.deps.runner.execute({
       auth,
       client,
       router,
       operation: 'network.block',
-      params: { ip },
+      params: { ip, force: input.force === true },
       serialize: true,
+      precheck: async (tx) => {
+        const existing = await this.deps.blocked.find(router.id, ip, tx);
+        return existing
+          ? { done: { row: { ...existing, inventoryMac: null }, changed: false } }
+          : null;
+      },
       call: (cs) => cs.block(ip),
-      persist: (tx, blocked) =>
-        this.deps.blocked.upsert(router.id, ip, blocked.mac, auth.userId, tx),
+      persist: async (tx, blocked) => ({
+        row: await this.deps.blocked.upsert(router.id, ip, blocked.mac, auth.userId, tx),
+        changed: true,
+      }),
     });
     const other = row.inventoryMac !== null && row.mac !== null && row.mac !== row.inventoryMac;
     return {
       ...toView(row),
+      changed,
       warning: other
         ? `The router blocked MAC ${row.mac}, not the device this inventory knows at ` +
           `${ip} (MAC ${row.inventoryMac}): it looks the IP up by substring. ` +
@@ -81,23 +107,37 @@ export class BlockingService {
     };
   }
 
+  /** 404 DEVICE_NOT_FOUND unless the latest scan found the IP or it is blocked here. */
+  private async assertKnown(routerUuid: string, ip: string): Promise<void> {
+    const { devices, blocked } = this.deps;
+    if (await devices.seenByLastScan(routerUuid, ip)) {
+      return;
+    }
+    if ((await blocked.find(routerUuid, ip)) !== null) {
+      return;
+    }
+    throw new NotFoundError(
+      'DEVICE_NOT_FOUND',
+      `The last scan of this router found no device at ${ip}; scan again, or send "force": true to block it anyway`,
+    );
+  }
+
   /**
-   * Unblocks the IP on the router and deletes our row. The router is called even
-   * when we have no row for the IP: it may hold a rule our database lost (a block
-   * made before the router was added here, or by another tool), and its answer is
-   * the truth. When it has no such rule it answers COMMAND_FAILED ("not found"),
-   * mapped like any failure (502, database unchanged). `removed` says whether a
-   * row of ours was deleted.
+   * Unblocks the IP on the router and deletes our row. The router is asked even when
+   * we have no row: it may hold a rule our database lost (a block made before the
+   * router was added here, or by another tool), and its answer is the truth. When it
+   * has no rule for the IP the answer is `changed: false` (idempotent, like removing an
+   * absent list entry), and a row of ours, stale, is deleted all the same.
    */
   async unblock(
     auth: AuthContext,
     client: ClientInfo,
     routerId: string,
     ipInput: string,
-  ): Promise<{ ip: string; removed: boolean }> {
+  ): Promise<{ ip: string; changed: boolean }> {
     const router = await this.deps.access.check(auth, routerId);
     const ip = parseIpv4(ipInput, 'body.ip');
-    const removed = await this.deps.runner.execute({
+    const changed = await this.deps.runner.execute({
       auth,
       client,
       router,
@@ -105,9 +145,12 @@ export class BlockingService {
       params: { ip },
       serialize: true,
       call: (cs) => cs.unblock(ip),
-      persist: (tx) => this.deps.blocked.delete(router.id, ip, tx),
+      persist: async (tx, result) => {
+        await this.deps.blocked.delete(router.id, ip, tx);
+        return result.changed;
+      },
     });
-    return { ip, removed };
+    return { ip, changed };
   }
 
   /** The router's blocked devices, from the database. */

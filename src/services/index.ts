@@ -101,7 +101,7 @@ function createRouterServices(
 ) {
   const { config, clock, log } = deps;
   const db = deps.db.db;
-  const { routers, audit } = repos;
+  const { routers, audit, devices } = repos;
   const access = new RouterAccessPolicy(routers);
   const routerAudit = new RouterAudit({
     audit,
@@ -131,12 +131,12 @@ function createRouterServices(
       db,
       routerAudit,
       routers,
-      devices: repos.devices,
+      devices,
       clock,
       scanMinIntervalMs: config.scanMinIntervalMs,
       ...common,
     }),
-    blocking: new BlockingService({ blocked: repos.blockedDevices, ...common }),
+    blocking: new BlockingService({ blocked: repos.blockedDevices, devices, ...common }),
     lists: new AccessListsService({ lists: repos.accessLists, ...common }),
     listSettings: new ListSettingsService({ settings: repos.routerSettings, ...common }),
     wifi: new WifiService(common),

@@ -18,6 +18,11 @@ export interface ModeState {
   activeMode: ActiveMode;
 }
 
+/** The answer to a mode change: the state after it, and whether the router's mode changed. */
+export interface ModeChange extends ModeState {
+  changed: boolean;
+}
+
 export interface RatesState {
   list: ListName;
   limitedMbps: number;
@@ -57,6 +62,8 @@ export class ListSettingsService {
    * the list's mode; owner only. The router has one mode at a time, so activating one
    * replaces the other. Deactivating a mode that is not the active one makes no call:
    * upstream, DELETE on either list's route switches off whichever mode is active.
+   * `changed` is false when the router said the mode already was as asked ("already
+   * active", "already inactive") or when no call was needed.
    */
   async setMode(
     auth: AuthContext,
@@ -64,17 +71,17 @@ export class ListSettingsService {
     routerId: string,
     list: ListName,
     active: boolean,
-  ): Promise<ModeState> {
+  ): Promise<ModeChange> {
     const router = await this.deps.access.check(auth, routerId, { ownerOnly: true });
     if (!active) {
       // Fast path with no session start and no audit event; the same check runs again
       // under the router's lock below, against a concurrent activation.
       const current = await this.deps.settings.get(router.id);
       if (current.activeMode !== list) {
-        return modeState(list, current.activeMode);
+        return { ...modeState(list, current.activeMode), changed: false };
       }
     }
-    const activeMode = await this.deps.runner.execute({
+    const { activeMode, changed } = await this.deps.runner.execute({
       auth,
       client,
       router,
@@ -85,18 +92,16 @@ export class ListSettingsService {
         ? undefined
         : async (tx) => {
             const { activeMode } = await this.deps.settings.get(router.id, tx);
-            return activeMode === list ? null : { done: activeMode };
+            return activeMode === list ? null : { done: { activeMode, changed: false } };
           },
-      call: async (cs): Promise<ActiveMode> => {
-        await (active ? cs.activateMode(list) : cs.deactivateMode(list));
-        return active ? list : 'none';
-      },
-      persist: async (tx, mode) => {
+      call: (cs) => (active ? cs.activateMode(list) : cs.deactivateMode(list)),
+      persist: async (tx, result) => {
+        const mode: ActiveMode = active ? list : 'none';
         await this.deps.settings.setActiveMode(tx, router.id, mode);
-        return mode;
+        return { activeMode: mode, changed: result.changed };
       },
     });
-    return modeState(list, activeMode);
+    return { ...modeState(list, activeMode), changed };
   }
 
   /** The list's limited and full rates, from the database. */

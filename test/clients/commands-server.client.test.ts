@@ -225,7 +225,10 @@ describe('CommandsServerClient request building', () => {
     fake.on('DELETE /api/blacklist/mode', okEnvelope('Modes are already inactive.'));
     fake.on('GET /api/whitelist/', okEnvelope(['192.168.1.10']));
 
-    await expect(sut.deactivateMode('blacklist')).resolves.toBe('Modes are already inactive.');
+    await expect(sut.deactivateMode('blacklist')).resolves.toEqual({
+      message: 'Modes are already inactive.',
+      changed: false,
+    });
     await expect(sut.getList('whitelist')).resolves.toEqual(['192.168.1.10']);
 
     expect(fake.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
@@ -313,21 +316,35 @@ describe('CommandsServerClient success shapes', () => {
       route: 'POST /api/network/unblock',
       data: 'Successfully unblocked IP 192.168.1.2',
       run: (c) => c.unblock('192.168.1.2'),
-      expected: 'Successfully unblocked IP 192.168.1.2',
+      expected: { message: 'Successfully unblocked IP 192.168.1.2', changed: true },
     },
     {
       name: 'addToList',
       route: 'POST /api/blacklist/add',
       data: 'Device 192.168.1.2 added to blacklist.',
       run: (c) => c.addToList('blacklist', '192.168.1.2'),
-      expected: 'Device 192.168.1.2 added to blacklist.',
+      expected: { message: 'Device 192.168.1.2 added to blacklist.', changed: true },
+    },
+    {
+      name: 'addToList, already there',
+      route: 'POST /api/whitelist/add',
+      data: 'Device 192.168.1.2 already in whitelist.',
+      run: (c) => c.addToList('whitelist', '192.168.1.2'),
+      expected: { message: 'Device 192.168.1.2 already in whitelist.', changed: false },
     },
     {
       name: 'removeFromList',
       route: 'POST /api/whitelist/remove',
       data: 'Device 192.168.1.2 not in whitelist.',
       run: (c) => c.removeFromList('whitelist', '192.168.1.2'),
-      expected: 'Device 192.168.1.2 not in whitelist.',
+      expected: { message: 'Device 192.168.1.2 not in whitelist.', changed: false },
+    },
+    {
+      name: 'removeFromList, removed',
+      route: 'POST /api/blacklist/remove',
+      data: 'Device 192.168.1.2 removed from blacklist.',
+      run: (c) => c.removeFromList('blacklist', '192.168.1.2'),
+      expected: { message: 'Device 192.168.1.2 removed from blacklist.', changed: true },
     },
     {
       name: 'setLimitedRate',
@@ -348,7 +365,14 @@ describe('CommandsServerClient success shapes', () => {
       route: 'POST /api/whitelist/mode',
       data: 'Whitelist mode activated.',
       run: (c) => c.activateMode('whitelist'),
-      expected: 'Whitelist mode activated.',
+      expected: { message: 'Whitelist mode activated.', changed: true },
+    },
+    {
+      name: 'activateMode, already active',
+      route: 'POST /api/blacklist/mode',
+      data: 'Blacklist mode is already active.',
+      run: (c) => c.activateMode('blacklist'),
+      expected: { message: 'Blacklist mode is already active.', changed: false },
     },
     {
       name: 'getSsid',

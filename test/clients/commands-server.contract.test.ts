@@ -90,9 +90,14 @@ describe('session lifecycle against the simulator', () => {
   it('leaves the session active after a failed start (unknown router)', async () => {
     const lost = new CommandsServerClient(http, { sessionId: 'lost', routerId: 'unknown-router' });
     const err = await failureOf(lost.startSession());
-    expect(err.failure).toBe('command_failed');
+    // "Session setup failed: Router unknown-router not found in port manager" (#13).
+    expect(err.failure).toBe('router_unknown');
+    expect(err.code).toBe('ROUTER_UNKNOWN');
+    expect(err.statusCode).toBe(404);
+    expect(err.message).not.toMatch(/Commands-Server|tunnel|SSH|port manager/i);
     expect(err.upstreamStatus).toBe(500);
     expect(err.upstreamCode).toBe('SESSION_SETUP_FAILED');
+    expect(err.upstreamMessage).toBeNull();
     const retry = await failureOf(lost.startSession());
     expect(retry.isSessionAlreadyActive).toBe(true);
   });
@@ -142,29 +147,46 @@ describe('success shapes against the simulator', () => {
     const blocked = await sut.blocked();
     expect(blocked).toContainEqual({ mac: device.mac, ip: device.ip });
     expect(blocked).toEqual(sim.routerState(ROUTER).blocked);
-    expect(await sut.unblock(device.ip)).toBeTypeOf('string');
+    expect(await sut.unblock(device.ip)).toMatchObject({ changed: true });
     expect(await sut.blocked()).toEqual([]);
+    // No rule left: the router's COMMAND_FAILED "Block rule … not found" is no change (#13).
+    expect(await sut.unblock(device.ip)).toEqual({
+      message: `Command failed: Block rule for IP ${device.ip} (MAC: ${device.mac}) not found`,
+      changed: false,
+    });
   });
 
   it.each(['whitelist', 'blacklist'] as const)(
     '%s: add, list, remove, rates and modes',
     async (list) => {
       expect(await sut.getList(list)).toEqual([]);
-      expect(await sut.addToList(list, '192.168.1.50')).toBe(
-        `Device 192.168.1.50 added to ${list}.`,
-      );
+      expect(await sut.addToList(list, '192.168.1.50')).toEqual({
+        message: `Device 192.168.1.50 added to ${list}.`,
+        changed: true,
+      });
+      expect(await sut.addToList(list, '192.168.1.50')).toMatchObject({ changed: false });
       expect(await sut.getList(list)).toEqual(['192.168.1.50']);
       expect(sim.routerState(ROUTER)[list]).toEqual(['192.168.1.50']);
-      expect(await sut.removeFromList(list, '192.168.1.50')).toBe(
-        `Device 192.168.1.50 removed from ${list}.`,
-      );
+      expect(await sut.removeFromList(list, '192.168.1.50')).toEqual({
+        message: `Device 192.168.1.50 removed from ${list}.`,
+        changed: true,
+      });
+      expect(await sut.removeFromList(list, '192.168.1.50')).toMatchObject({ changed: false });
       expect(await sut.setLimitedRate(list, 25)).toEqual({ rateMbps: 25 });
       expect(await sut.setFullRate(list, 900)).toEqual({ rateMbps: 900 });
       const rates = sim.routerState(ROUTER).rates;
       expect(rates[`${list}_limited`]).toBe(list === 'whitelist' ? '25mbit' : '25.0mbit');
-      expect(await sut.activateMode(list)).toMatch(/^(White|Black)list mode activated\.$/);
+      expect(await sut.activateMode(list)).toMatchObject({
+        message: expect.stringMatching(/^(White|Black)list mode activated\.$/),
+        changed: true,
+      });
+      expect(await sut.activateMode(list)).toMatchObject({ changed: false });
       expect(sim.routerState(ROUTER).activeMode).toBe(list);
-      expect(await sut.deactivateMode(list)).toMatch(/^(White|Black)list mode deactivated\.$/);
+      expect(await sut.deactivateMode(list)).toMatchObject({
+        message: expect.stringMatching(/^(White|Black)list mode deactivated\.$/),
+        changed: true,
+      });
+      expect(await sut.deactivateMode(list)).toMatchObject({ changed: false });
       expect(sim.routerState(ROUTER).activeMode).toBe('none');
       // Always the trailing-slash path, never the 308 one.
       expect(sim.calls.every((c) => c.status !== 308)).toBe(true);
@@ -251,16 +273,18 @@ describe('native failures of an unreachable router (no fault injected)', () => {
     },
   );
 
+  // Upstream these say "… Router unknown-router not found in port manager": the client
+  // reads that as router_unknown (404 ROUTER_UNKNOWN), whatever code carries it (#13).
   it('whitelist rate routes answer 503 TUNNEL_OR_ROUTER_UNAVAILABLE, blacklist 500', async () => {
     const white = await failureOf(lost.setLimitedRate('whitelist', 5));
     expect([white.failure, white.upstreamStatus, white.upstreamCode]).toEqual([
-      'command_failed',
+      'router_unknown',
       503,
       'TUNNEL_OR_ROUTER_UNAVAILABLE',
     ]);
     const black = await failureOf(lost.setFullRate('blacklist', 5));
     expect([black.failure, black.upstreamStatus, black.upstreamCode]).toEqual([
-      'command_failed',
+      'router_unknown',
       500,
       'UNEXPECTED_SERVER_ERROR',
     ]);
@@ -269,12 +293,30 @@ describe('native failures of an unreachable router (no fault injected)', () => {
   it('scan and Wi-Fi answer COMMAND_FAILED 500', async () => {
     for (const run of [() => lost.scan(), () => lost.wifiStatus()]) {
       const err = await failureOf(run());
-      expect([err.failure, err.upstreamStatus, err.upstreamCode]).toEqual([
-        'command_failed',
+      expect([err.failure, err.upstreamStatus, err.upstreamCode, err.code]).toEqual([
+        'router_unknown',
         500,
         'COMMAND_FAILED',
+        'ROUTER_UNKNOWN',
       ]);
     }
+  });
+
+  it('an SSH-level failure of a known router stays a command failure', async () => {
+    const known = new CommandsServerClient(http, { sessionId: SESSION, routerId: ROUTER });
+    // Another router's miss, or any other text, is not this router being unknown.
+    sim.faults.inject({
+      match: { path: '/api/wifi/status' },
+      fault: {
+        kind: 'error',
+        status: 500,
+        code: 'COMMAND_FAILED',
+        message: 'Command failed: Router other-router not found in port manager',
+      },
+    });
+    const err = await failureOf(known.wifiStatus());
+    expect([err.failure, err.code]).toEqual(['command_failed', 'ROUTER_COMMAND_FAILED']);
+    sim.faults.clear();
   });
 });
 

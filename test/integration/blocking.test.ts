@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/db/client.js';
 import { createTestContext, injectAs, type TestContext } from '../helpers/build-app.js';
-import { auditEventsOf } from '../helpers/factories.js';
+import { auditEventsOf, snapshotRouterData } from '../helpers/factories.js';
 import {
   expectEveryFailureLeavesNoTrace,
   memberOf,
@@ -20,11 +20,11 @@ afterAll(async () => {
   await ctx.close();
 });
 
-function call(r: RouterUser, action: 'block' | 'unblock', ip: string) {
+function call(r: RouterUser, action: 'block' | 'unblock', ip: string, force?: boolean) {
   return injectAs(ctx.app, r.user, {
     method: 'POST',
     url: `/api/v1/routers/${r.routerId}/${action}`,
-    payload: { ip },
+    payload: force === undefined ? { ip } : { ip, force },
   });
 }
 
@@ -57,6 +57,7 @@ describe('block', () => {
       ip: device.ip,
       mac: device.mac,
       blockedBy: { userId: owner.user.userId, email: owner.user.email },
+      changed: true,
     });
     expect(await blockedRows(owner)).toEqual([
       { ip: device.ip, mac: device.mac, blocked_by: owner.user.userId },
@@ -82,21 +83,73 @@ describe('block', () => {
     expect(blocked.map((d: { ip: string }) => d.ip)).toEqual([device.ip]);
   });
 
-  it('records the MAC the router blocked, also for an IP the inventory does not know', async () => {
+  it('records the MAC the router blocked, also for an IP the inventory does not know (force)', async () => {
     const owner = await userWithRouter(ctx);
     const device = ctx.sim.routerState(owner.routerId).devices[0]!;
-    const first = await call(owner, 'block', device.ip);
-    expect(first.statusCode).toBe(200);
-    expect(first.json().data).toMatchObject({ mac: device.mac, warning: null });
+    const first = await call(owner, 'block', device.ip, true);
+    expect(first.statusCode, first.body).toBe(200);
+    expect(first.json().data).toMatchObject({ mac: device.mac, warning: null, changed: true });
     expect(await blockedRows(owner)).toEqual([
       { ip: device.ip, mac: device.mac, blocked_by: owner.user.userId },
     ]);
-    // A member blocks it again: one row, the first blocker kept.
+    expect((await auditEventsOf(ctx.db.db, owner.uuid)).at(-1)).toMatchObject({
+      operation: 'network.block',
+      params: { ip: device.ip, force: true },
+    });
+  });
+
+  it('answers changed: false for an IP blocked already, without asking the router again', async () => {
+    const { owner, device } = await scannedRouter();
+    expect((await call(owner, 'block', device.ip)).statusCode).toBe(200);
+    // A member blocks it again: one row, the first blocker kept, no second firewall rule.
     const member = await memberOf(ctx, owner);
-    expect((await call(member, 'block', device.ip)).statusCode).toBe(200);
-    expect(await blockedRows(owner)).toEqual([
-      { ip: device.ip, mac: device.mac, blocked_by: owner.user.userId },
-    ]);
+    const since = ctx.sim.calls.length;
+    const before = await snapshotRouterData(ctx.db.db, owner.uuid);
+    const again = await call(member, 'block', device.ip);
+    expect(again.statusCode, again.body).toBe(200);
+    expect(again.json().data).toMatchObject({
+      ip: device.ip,
+      mac: device.mac,
+      blockedBy: { userId: owner.user.userId },
+      changed: false,
+      warning: null,
+    });
+    expect(simCallsTo(ctx.sim, '/api/network/block', since)).toEqual([]);
+    expect(await snapshotRouterData(ctx.db.db, owner.uuid)).toBe(before);
+  });
+
+  it('answers 404 DEVICE_NOT_FOUND for an IP the last scan did not find, before any call', async () => {
+    const { owner } = await scannedRouter();
+    // Seen by an earlier scan only: gone from the latest one.
+    const gone = ctx.sim.routerState(owner.routerId).devices[1]!;
+    ctx.sim.configureRouter(owner.routerId, {
+      devices: ctx.sim.routerState(owner.routerId).devices.filter((d) => d.ip !== gone.ip),
+    });
+    const rescan = await injectAs(ctx.app, owner.user, {
+      method: 'POST',
+      url: `/api/v1/routers/${owner.routerId}/scan`,
+    });
+    expect(rescan.statusCode, rescan.body).toBe(200);
+    const since = ctx.sim.calls.length;
+    const before = await snapshotRouterData(ctx.db.db, owner.uuid);
+    const events = (await auditEventsOf(ctx.db.db, owner.uuid)).length;
+    for (const ip of ['10.99.99.99', gone.ip]) {
+      for (const force of [undefined, false]) {
+        const res = await call(owner, 'block', ip, force);
+        expect(res.statusCode, res.body).toBe(404);
+        expect(res.json().error.code).toBe('DEVICE_NOT_FOUND');
+        expect(res.json().error.message).toContain('force');
+      }
+    }
+    expect(simCallsTo(ctx.sim, /^\/api\//, since)).toEqual([]);
+    expect(await snapshotRouterData(ctx.db.db, owner.uuid)).toBe(before);
+    expect(await auditEventsOf(ctx.db.db, owner.uuid)).toHaveLength(events);
+    // With force it behaves as before: the router's lookup decides (here: no such device).
+    const forced = await call(owner, 'block', gone.ip, true);
+    expect(forced.statusCode, forced.body).toBe(502);
+    expect(forced.json().error.code).toBe('ROUTER_COMMAND_FAILED');
+    expect(simCallsTo(ctx.sim, '/api/network/block', since)).toHaveLength(1);
+    expect(await snapshotRouterData(ctx.db.db, owner.uuid)).toBe(before);
   });
 
   it('says so, and records the truth, when the router blocks another device (.1 matches .10)', async () => {
@@ -155,7 +208,7 @@ describe('unblock', () => {
     await call(owner, 'block', device.ip);
     const res = await call(owner, 'unblock', device.ip);
     expect(res.statusCode, res.body).toBe(200);
-    expect(res.json().data).toEqual({ ip: device.ip, removed: true });
+    expect(res.json().data).toEqual({ ip: device.ip, changed: true });
     expect(await blockedRows(owner)).toEqual([]);
     expect(ctx.sim.routerState(owner.routerId).blocked).toEqual([]);
     expect((await auditEventsOf(ctx.db.db, owner.uuid)).at(-1)).toMatchObject({
@@ -170,16 +223,43 @@ describe('unblock', () => {
     await ctx.db.db.execute(sql`delete from user_blocked_devices where router_id = ${owner.uuid}`);
     const res = await call(owner, 'unblock', device.ip);
     expect(res.statusCode, res.body).toBe(200);
-    expect(res.json().data).toEqual({ ip: device.ip, removed: false });
+    expect(res.json().data).toEqual({ ip: device.ip, changed: true });
     expect(ctx.sim.routerState(owner.routerId).blocked).toEqual([]);
   });
 
-  it("answers the router's refusal when it has no such rule, leaving the database as it was", async () => {
+  it('is idempotent: changed: false when the router has no rule for the IP', async () => {
     const { owner, device } = await scannedRouter();
+    const since = ctx.sim.calls.length;
     const res = await call(owner, 'unblock', device.ip);
-    expect(res.statusCode).toBe(502);
-    expect(res.json().error.code).toBe('ROUTER_COMMAND_FAILED');
-    expect(res.json().error.details.upstreamMessage).toContain('not found');
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().data).toEqual({ ip: device.ip, changed: false });
+    // The router was asked (it is the truth for its firewall) and said "not found".
+    expect(simCallsTo(ctx.sim, '/api/network/unblock', since)).toEqual([
+      expect.objectContaining({ status: 500 }),
+    ]);
+    expect(await blockedRows(owner)).toEqual([]);
+    expect((await auditEventsOf(ctx.db.db, owner.uuid)).at(-1)).toMatchObject({
+      operation: 'network.unblock',
+      outcome: 'succeeded',
+    });
+    const again = await call(owner, 'unblock', device.ip);
+    expect(again.json().data).toEqual({ ip: device.ip, changed: false });
+  });
+
+  it('deletes a stale block row when the router has no rule (changed: false)', async () => {
+    const { owner, device } = await scannedRouter();
+    expect((await call(owner, 'block', device.ip)).statusCode).toBe(200);
+    // The rule disappears on the router behind our back: our row goes stale.
+    await ctx.db.db.execute(sql`delete from user_blocked_devices where router_id = ${owner.uuid}`);
+    expect((await call(owner, 'unblock', device.ip)).json().data.changed).toBe(true);
+    await ctx.db.db.execute(
+      sql`insert into user_blocked_devices (router_id, ip, mac, blocked_by)
+           values (${owner.uuid}, ${device.ip}, ${device.mac}, ${owner.user.userId})`,
+    );
+    expect(await blockedRows(owner)).toHaveLength(1);
+    const res = await call(owner, 'unblock', device.ip);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().data).toEqual({ ip: device.ip, changed: false });
     expect(await blockedRows(owner)).toEqual([]);
   });
 

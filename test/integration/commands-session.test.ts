@@ -175,7 +175,7 @@ describe('Commands-Server session lifecycle', () => {
   it('records a failed start as active on the Commands-Server, so it is ended later', async () => {
     const user = await registerAndLogin(ctx.app);
     await expect(operate(user.sessionId, 'unknown-router')).rejects.toMatchObject({
-      code: 'ROUTER_COMMAND_FAILED',
+      code: 'ROUTER_UNKNOWN',
     });
     // The Commands-Server left the session active although the start failed (contract §3).
     expect(ctx.sim.isSessionActive(user.sessionId)).toBe(true);

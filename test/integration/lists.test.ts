@@ -72,6 +72,7 @@ describe.each(LISTS)('%s entries', (list) => {
       description: 'work',
       deviceId: device!.id,
       addedBy: owner.user.userId,
+      changed: true,
     });
     expect(await entriesInDb(owner, list)).toEqual([
       {
@@ -113,6 +114,7 @@ describe.each(LISTS)('%s entries', (list) => {
       payload: { ip: '10.0.0.7', name: 'Television' },
     });
     expect(again.statusCode, again.body).toBe(200);
+    expect(again.json().data).toMatchObject({ ip: '10.0.0.7', name: 'Television', changed: false });
     expect(await entriesInDb(owner, list)).toEqual([
       expect.objectContaining({
         ip: '10.0.0.7',
@@ -203,7 +205,7 @@ describe.each(LISTS)('%s entries', (list) => {
       url: url(owner, `/${list}/10.0.0.10`),
     });
     expect(res.statusCode, res.body).toBe(200);
-    expect(res.json().data).toEqual({ ip: '10.0.0.10', removedFromDatabase: true });
+    expect(res.json().data).toEqual({ ip: '10.0.0.10', changed: true });
     expect(await entriesInDb(owner, list)).toEqual([]);
     expect(ctx.sim.routerState(owner.routerId)[list]).toEqual([]);
 
@@ -216,8 +218,43 @@ describe.each(LISTS)('%s entries', (list) => {
       method: 'DELETE',
       url: url(owner, `/${list}/10.0.0.11`),
     });
-    expect(routerOnly.json().data).toEqual({ ip: '10.0.0.11', removedFromDatabase: false });
+    expect(routerOnly.json().data).toEqual({ ip: '10.0.0.11', changed: true });
     expect(ctx.sim.routerState(owner.routerId)[list]).toEqual([]);
+
+    // Removing an absent address is idempotent: asked, the router says "not in".
+    const absent = await injectAs(ctx.app, owner.user, {
+      method: 'DELETE',
+      url: url(owner, `/${list}/10.0.0.11`),
+    });
+    expect(absent.statusCode, absent.body).toBe(200);
+    expect(absent.json().data).toEqual({ ip: '10.0.0.11', changed: false });
+  });
+
+  it('answers changed: false, and creates the entry here, when only the router had the address', async () => {
+    const owner = await userWithRouter(ctx, alice);
+    const cs = new CommandsServerClient(ctx.http, {
+      sessionId: owner.user.sessionId,
+      routerId: owner.routerId,
+    });
+    // An add through the API starts the Commands-Server session; then one behind our back.
+    const other = await injectAs(ctx.app, owner.user, {
+      method: 'POST',
+      url: url(owner, `/${list}`),
+      payload: { ip: '10.0.0.13' },
+    });
+    expect(other.json().data.changed).toBe(true);
+    await cs.addToList(list, '10.0.0.12');
+    const res = await injectAs(ctx.app, owner.user, {
+      method: 'POST',
+      url: url(owner, `/${list}`),
+      payload: { ip: '10.0.0.12' },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().data).toMatchObject({ ip: '10.0.0.12', changed: false });
+    expect(await entriesInDb(owner, list)).toContainEqual(
+      expect.objectContaining({ ip: '10.0.0.12' }),
+    );
+    expect(ctx.sim.routerState(owner.routerId)[list]).toEqual(['10.0.0.13', '10.0.0.12']);
   });
 
   it('every failure of add and remove leaves the database unchanged and is audited', async () => {

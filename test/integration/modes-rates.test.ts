@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CommandsServerClient } from '../../src/clients/commands-server.client.js';
 import { queryRows } from '../../src/db/client.js';
 import {
   createTestContext,
@@ -71,11 +72,21 @@ describe('modes', () => {
 
     const black = await injectAs(ctx.app, owner.user, putMode(owner, 'blacklist', true));
     expect(black.statusCode, black.body).toBe(200);
-    expect(black.json().data).toEqual({ list: 'blacklist', active: true, activeMode: 'blacklist' });
+    expect(black.json().data).toEqual({
+      list: 'blacklist',
+      active: true,
+      activeMode: 'blacklist',
+      changed: true,
+    });
     expect(ctx.sim.routerState(owner.routerId).activeMode).toBe('blacklist');
 
     const white = await injectAs(ctx.app, owner.user, putMode(owner, 'whitelist', true));
-    expect(white.json().data).toEqual({ list: 'whitelist', active: true, activeMode: 'whitelist' });
+    expect(white.json().data).toEqual({
+      list: 'whitelist',
+      active: true,
+      activeMode: 'whitelist',
+      changed: true,
+    });
     expect((await settingsOf(owner)).active_mode).toBe('whitelist');
     expect(ctx.sim.routerState(owner.routerId).activeMode).toBe('whitelist');
 
@@ -102,7 +113,12 @@ describe('modes', () => {
     const calls = ctx.sim.calls.length;
     const res = await injectAs(ctx.app, owner.user, putMode(owner, 'blacklist', false));
     expect(res.statusCode).toBe(200);
-    expect(res.json().data).toEqual({ list: 'blacklist', active: false, activeMode: 'whitelist' });
+    expect(res.json().data).toEqual({
+      list: 'blacklist',
+      active: false,
+      activeMode: 'whitelist',
+      changed: false,
+    });
     expect(ctx.sim.calls.length).toBe(calls);
     expect(await snapshotRouterData(ctx.db.db, owner.uuid)).toBe(before);
     expect(ctx.sim.routerState(owner.routerId).activeMode).toBe('whitelist');
@@ -113,11 +129,53 @@ describe('modes', () => {
     await injectAs(ctx.app, owner.user, putMode(owner, 'blacklist', true));
     const since = ctx.sim.calls.length;
     const res = await injectAs(ctx.app, owner.user, putMode(owner, 'blacklist', false));
-    expect(res.json().data).toEqual({ list: 'blacklist', active: false, activeMode: 'none' });
+    expect(res.json().data).toEqual({
+      list: 'blacklist',
+      active: false,
+      activeMode: 'none',
+      changed: true,
+    });
     const deletes = simCallsTo(ctx.sim, /\/mode$/, since);
     expect(deletes.map((c) => `${c.method} ${c.path}`)).toEqual(['DELETE /api/blacklist/mode']);
     expect((await settingsOf(owner)).active_mode).toBe('none');
     expect(ctx.sim.routerState(owner.routerId).activeMode).toBe('none');
+  });
+
+  it('activating an active mode again answers changed: false (the router says "already active")', async () => {
+    const owner = await userWithRouter(ctx, alice);
+    await injectAs(ctx.app, owner.user, putMode(owner, 'whitelist', true));
+    const since = ctx.sim.calls.length;
+    const res = await injectAs(ctx.app, owner.user, putMode(owner, 'whitelist', true));
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().data).toEqual({
+      list: 'whitelist',
+      active: true,
+      activeMode: 'whitelist',
+      changed: false,
+    });
+    // The router is asked (it is the truth) and answers its no-op sentence.
+    expect(simCallsTo(ctx.sim, '/api/whitelist/mode', since)).toHaveLength(1);
+    expect((await settingsOf(owner)).active_mode).toBe('whitelist');
+  });
+
+  it('deactivating a mode the router already dropped answers changed: false and saves none', async () => {
+    const owner = await userWithRouter(ctx, alice);
+    await injectAs(ctx.app, owner.user, putMode(owner, 'blacklist', true));
+    // The router lost the mode behind our back; the database still says blacklist.
+    const cs = new CommandsServerClient(ctx.http, {
+      sessionId: owner.user.sessionId,
+      routerId: owner.routerId,
+    });
+    await cs.deactivateMode('blacklist');
+    const res = await injectAs(ctx.app, owner.user, putMode(owner, 'blacklist', false));
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().data).toEqual({
+      list: 'blacklist',
+      active: false,
+      activeMode: 'none',
+      changed: false,
+    });
+    expect((await settingsOf(owner)).active_mode).toBe('none');
   });
 
   it('a deactivation racing an activation of the other mode does not switch it off', async () => {
@@ -141,6 +199,7 @@ describe('modes', () => {
       list: 'blacklist',
       active: false,
       activeMode: 'whitelist',
+      changed: false,
     });
     expect(simCallsTo(ctx.sim, '/api/blacklist/mode', since)).toEqual([]);
     expect((await settingsOf(owner)).active_mode).toBe('whitelist');

@@ -115,15 +115,49 @@ describe('adding a router', () => {
     }
   });
 
-  it('stores nothing for a router the Commands-Server does not know', async () => {
+  it('answers 404 ROUTER_UNKNOWN for an id no connected router has, storing nothing', async () => {
     const user = await registerAndLogin(ctx.app);
     const before = await snapshotRouterTables(ctx.db.db);
-    // The simulator's port manager has no such router, like an agent that never connected.
+    // The simulator's port manager has no such router, like an agent that never connected:
+    // start answers SESSION_SETUP_FAILED "… Router unknown-router not found in port manager".
     const res = await injectAs(ctx.app, user, post('unknown-router'));
-    expect(res.statusCode, res.body).toBe(502);
-    expect(res.json().error.code).toBe('ROUTER_COMMAND_FAILED');
-    expect(res.json().error.details).toMatchObject({ upstreamCode: 'SESSION_SETUP_FAILED' });
+    expect(res.statusCode, res.body).toBe(404);
+    expect(res.json().error).toMatchObject({
+      code: 'ROUTER_UNKNOWN',
+      message: "No router with this id is connected; check the id on the router's label",
+    });
+    // Nothing in the answer names an internal component (@see issue #13).
+    expect(res.body).not.toMatch(/Commands-Server|tunnel|SSH|port manager/i);
     expect(await snapshotRouterTables(ctx.db.db)).toBe(before);
+    expect(await auditEventsByRouterId(ctx.db.db, 'unknown-router')).toContainEqual({
+      operation: 'router.add',
+      outcome: 'failed',
+      error_code: 'ROUTER_UNKNOWN',
+      router_id: null,
+    });
+  });
+
+  it('keeps a known router that cannot be reached a router failure, not ROUTER_UNKNOWN', async () => {
+    const user = await registerAndLogin(ctx.app);
+    const routerId = uniqueRouterId();
+    const before = await snapshotRouterTables(ctx.db.db);
+    ctx.sim.faults.inject({
+      match: { path: '/api/session/start' },
+      fault: {
+        kind: 'error',
+        status: 500,
+        code: 'SESSION_SETUP_FAILED',
+        message: 'Session setup failed: [Errno 111] Connection refused',
+      },
+    });
+    try {
+      const res = await injectAs(ctx.app, user, post(routerId));
+      expect(res.statusCode, res.body).toBe(502);
+      expect(res.json().error.code).toBe('ROUTER_COMMAND_FAILED');
+      expect(await snapshotRouterTables(ctx.db.db)).toBe(before);
+    } finally {
+      ctx.sim.faults.clear();
+    }
   });
 
   it('validates the id and the name before any call', async () => {

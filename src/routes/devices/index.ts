@@ -42,7 +42,7 @@ export default async function deviceRoutes(fastify: FastifyInstance, options: De
 
   app.post('/:routerId/block', authed(BlockRoute), async (request, reply) => {
     const { auth, client, routerId } = caller(request);
-    return ok(request, reply, await blocking.block(auth, client, routerId, request.body.ip));
+    return ok(request, reply, await blocking.block(auth, client, routerId, request.body));
   });
 
   app.post('/:routerId/unblock', authed(UnblockRoute), async (request, reply) => {

@@ -37,6 +37,19 @@ export const IpBodySchema = Type.Object(
   { additionalProperties: false, $id: 'DeviceAddress' },
 );
 
+export const BlockBodySchema = Type.Object(
+  {
+    ip: IpBodySchema.properties.ip,
+    force: Type.Optional(
+      Type.Boolean({
+        description:
+          'block even when the last scan found no device at this IP (else 404 DEVICE_NOT_FOUND)',
+      }),
+    ),
+  },
+  { additionalProperties: false, $id: 'BlockRequest' },
+);
+
 const deviceFields = {
   id: Type.String({ format: 'uuid' }),
   mac: Type.String({ description: 'lower-case, colon-separated' }),
@@ -96,6 +109,9 @@ export const BlockedDeviceSchema = Type.Object(
 export const BlockResultSchema = Type.Object(
   {
     ...BlockedDeviceSchema.properties,
+    changed: Type.Boolean({
+      description: 'false when the IP was blocked already (the router is not asked again)',
+    }),
     warning: Nullable(
       Type.String({
         description:
@@ -109,7 +125,10 @@ export const BlockResultSchema = Type.Object(
 export const UnblockResultSchema = Type.Object(
   {
     ip: Type.String(),
-    removed: Type.Boolean({ description: 'whether a block recorded here was deleted' }),
+    changed: Type.Boolean({
+      description:
+        'false when the router had no block rule for this IP (a block recorded here is deleted all the same)',
+    }),
   },
   { $id: 'UnblockResult' },
 );
@@ -161,11 +180,19 @@ export const BlockRoute = {
   operationId: 'blockDevice',
   tags: ['lists'],
   summary: 'Block the device with this IP on the router firewall',
+  description:
+    'An IP the last scan did not find is 404 DEVICE_NOT_FOUND unless `force` is true. Blocking a blocked IP answers `changed: false`.',
   params: RouterParamsSchema,
-  body: IpBodySchema,
+  body: BlockBodySchema,
   response: {
     200: Envelope(BlockResultSchema, 'The router blocks the device; the block is recorded.'),
-    ...errors(...ROUTER_ROUTE_ERRORS, ...BODY_ERRORS, ...CHANGE_ERRORS, ...ROUTER_CHANGE_ERRORS),
+    ...errors(
+      ...ROUTER_ROUTE_ERRORS,
+      ...BODY_ERRORS,
+      ...CHANGE_ERRORS,
+      'DEVICE_NOT_FOUND',
+      ...ROUTER_CHANGE_ERRORS,
+    ),
   },
 };
 
@@ -175,7 +202,7 @@ export const UnblockRoute = {
   tags: ['lists'],
   summary: 'Unblock the device with this IP',
   description:
-    'The router is asked even when no block is recorded here, since it may hold a rule this server lost; a router without such a rule answers 502 ROUTER_COMMAND_FAILED.',
+    'The router is asked even when no block is recorded here, since it may hold a rule this server lost; when it has no rule for the IP the answer is `changed: false`.',
   params: RouterParamsSchema,
   body: IpBodySchema,
   response: {

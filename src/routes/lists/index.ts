@@ -46,8 +46,14 @@ function entryRoutes(app: TypeBoxApp, lists: AccessListsService, list: ListName)
 
   app.post(base, authed(addEntryRoute(list)), async (request, reply) => {
     const { auth, client, routerId } = caller(request);
-    const { entry, created } = await lists.addEntry(auth, client, routerId, list, request.body);
-    return reply.status(created ? 201 : 200).send(ok(request, reply, entry));
+    const { entry, created, changed } = await lists.addEntry(
+      auth,
+      client,
+      routerId,
+      list,
+      request.body,
+    );
+    return reply.status(created ? 201 : 200).send(ok(request, reply, { ...entry, changed }));
   });
 
   app.patch(`${base}/:ip`, authed(updateEntryRoute(list)), async (request, reply) => {

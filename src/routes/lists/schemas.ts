@@ -78,11 +78,22 @@ export const EntrySchema = Type.Object(
   { $id: 'ListEntry' },
 );
 
+export const AddedEntrySchema = Type.Object(
+  {
+    ...EntrySchema.properties,
+    changed: Type.Boolean({
+      description: "false when the router's list had the address already",
+    }),
+  },
+  { $id: 'AddedListEntry' },
+);
+
 export const RemovedSchema = Type.Object(
   {
     ip: Type.String(),
-    removedFromDatabase: Type.Boolean({
-      description: 'false when only the router had it (the router is asked in any case)',
+    changed: Type.Boolean({
+      description:
+        "false when the router's list did not have the address (an entry here is deleted all the same)",
     }),
   },
   { $id: 'RemovedListEntry' },
@@ -101,6 +112,16 @@ export const ModeSchema = Type.Object(
     activeMode: ActiveMode,
   },
   { $id: 'ListMode' },
+);
+
+export const ModeChangeSchema = Type.Object(
+  {
+    ...ModeSchema.properties,
+    changed: Type.Boolean({
+      description: "false when the router's mode already was as asked (or no call was needed)",
+    }),
+  },
+  { $id: 'ListModeChange' },
 );
 
 export const RatesSchema = Type.Object(
@@ -146,12 +167,12 @@ export const listEntriesRoute = (list: ListName) => ({
 export const addEntryRoute = (list: ListName) => ({
   operationId: `add${title(list)}Entry`,
   tags,
-  summary: `Add an IPv4 address to the ${list} on the router, then save it (any member); 201 when new, 200 when it was already there`,
+  summary: `Add an IPv4 address to the ${list} on the router, then save it (any member); 201 when the entry is new here, 200 when it was already there; \`changed\` says whether the router's list changed`,
   params: ListParamsSchema,
   body: AddEntryBodySchema,
   response: {
-    200: Envelope(EntrySchema, `The address was already in the ${list}: the saved entry.`),
-    201: Envelope(EntrySchema, `The address is added to the ${list}.`),
+    200: Envelope(AddedEntrySchema, `The entry was already saved here: the saved entry.`),
+    201: Envelope(AddedEntrySchema, `The entry is new here: the address is in the ${list}.`),
     ...errors(...ROUTER_ROUTE_ERRORS, ...BODY_ERRORS, ...CHANGE_ERRORS, ...ROUTER_CHANGE_ERRORS),
   },
 });
@@ -213,7 +234,7 @@ export const setModeRoute = (list: ListName) => ({
   params: ListParamsSchema,
   body: ModeBodySchema,
   response: {
-    200: Envelope(ModeSchema, 'The mode after the change.'),
+    200: Envelope(ModeChangeSchema, 'The mode after the change.'),
     ...errors(
       ...ROUTER_ROUTE_ERRORS,
       ...BODY_ERRORS,

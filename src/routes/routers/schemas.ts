@@ -143,7 +143,7 @@ export const AddRouterRoute = {
   tags: ['routers'],
   summary: 'Add a router; the first user to add it owns it',
   description:
-    'A cheap read through the Commands-Server proves the router answers before anything is stored. 201 when added, 200 when the caller already had it; 409 ROUTER_ALREADY_CLAIMED when another user owns it.',
+    'A cheap read through the Commands-Server proves the router answers before anything is stored. 201 when added, 200 when the caller already had it; 409 ROUTER_ALREADY_CLAIMED when another user owns it; 404 ROUTER_UNKNOWN when no connected router has this id.',
   body: AddRouterBodySchema,
   response: {
     200: Envelope(RouterSchema, 'The caller already had this router.'),
