@@ -33,6 +33,8 @@ export const ERROR_CODES = {
   INTERNAL_ERROR: 500,
   /** The router applied a change but saving it failed: database and router may differ. */
   PERSISTENCE_FAILED: 500,
+  /** The router has no way to do this yet (the Commands-Server answers 501). */
+  NOT_SUPPORTED_BY_ROUTER: 501,
   ROUTER_COMMAND_FAILED: 502,
   COMMANDS_SERVER_BAD_RESPONSE: 502,
   COMMANDS_SERVER_UNAVAILABLE: 503,
@@ -85,6 +87,8 @@ export const ERROR_DESCRIPTIONS: { readonly [C in ErrorCode]: string } = {
     'An unexpected error on this server; the message is hidden, the request id logged.',
   PERSISTENCE_FAILED:
     'The router applied the change but this server could not save it: the database and the router may differ.',
+  NOT_SUPPORTED_BY_ROUTER:
+    'The router cannot do this yet (for now: switch Wi-Fi off remotely); nothing was changed.',
   ROUTER_COMMAND_FAILED: 'The router refused the command or reported a failure.',
   COMMANDS_SERVER_BAD_RESPONSE: 'The Commands-Server answered something this server cannot read.',
   COMMANDS_SERVER_UNAVAILABLE: 'The Commands-Server cannot be reached.',

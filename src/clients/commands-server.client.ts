@@ -87,9 +87,8 @@ export class CommandsServerClient {
   }
 
   /**
-   * `POST /api/session/refresh`. The handler reads sessionId from the JSON body only
-   * (contract #9), which the transport always fills. It always fails on the real server
-   * (500 `SESSION_REFRESH_ERROR`); kept so callers can see that for themselves.
+   * `POST /api/session/refresh`: sessionId read from the JSON body only (contract #9). It
+   * always fails on the real server (500 `SESSION_REFRESH_ERROR`); kept so callers see it.
    */
   async refreshSession(): Promise<void> {
     await this.call({
@@ -140,13 +139,8 @@ export class CommandsServerClient {
   /** `POST /api/network/unblock`, same caveat as {@link block}. No rule: `changed: false`. */
   async unblock(ip: string): Promise<ChangeResult> {
     try {
-      const message = await this.mutate(
-        'network.unblock',
-        '/api/network/unblock',
-        { ip },
-        sentence,
-      );
-      return { message, changed: true };
+      const text = await this.mutate('network.unblock', '/api/network/unblock', { ip }, sentence);
+      return { message: text, changed: true };
     } catch (err) {
       if (err instanceof CommandsServerError && err.isNoBlockRuleFor(ip)) {
         return { message: err.upstreamMessage ?? '', changed: false };
@@ -262,6 +256,11 @@ export class CommandsServerClient {
   /** `POST /api/wifi/enable`. */
   enableWifi(): Promise<string> {
     return this.mutate('wifi.enable', '/api/wifi/enable', {}, sentence);
+  }
+
+  /** `POST /api/wifi/disable`: always 501 `NOT_IMPLEMENTED` upstream (`err.isNotImplemented`). */
+  disableWifi(): Promise<string> {
+    return this.mutate('wifi.disable', '/api/wifi/disable', {}, sentence);
   }
 
   /** `GET /api/monitor/current|last-week|last-month`, sorted by total traffic upstream. */

@@ -88,6 +88,15 @@ export class CommandsServerError extends AppError {
     );
   }
 
+  /** The Commands-Server has this route but no implementation (`/api/wifi/disable`, contract #21). */
+  get isNotImplemented(): boolean {
+    return (
+      this.failure === 'command_failed' &&
+      this.upstreamStatus === 501 &&
+      this.upstreamCode === 'NOT_IMPLEMENTED'
+    );
+  }
+
   /**
    * Start refused because the sessionId is already active. This does NOT mean the
    * router named in the start is set up (contract §4.2–4.3): a failed start also

@@ -1,3 +1,6 @@
+import { CommandsServerError } from '../clients/commands-server.errors.js';
+import type { CommandsServerClient } from '../clients/commands-server.client.js';
+import { AppError } from '../errors.js';
 import { parseSsid, parseWifiPassword } from '../validation/router-input.js';
 import type { AuthContext, ClientInfo } from './auth-context.js';
 import type { RouterAccessPolicy } from './router-access.policy.js';
@@ -9,17 +12,49 @@ export interface WifiStatus {
   encryption: string;
 }
 
-/** What a Wi-Fi change answers: the router's own sentence, for display. */
-export interface WifiChange {
+/**
+ * What a Wi-Fi change answers: the status read from the router right after the change
+ * (never the password), and the router's own sentence, for display.
+ */
+export interface WifiChange extends WifiStatus {
   message: string;
+}
+
+/**
+ * The change, then the status read back from the router, in the same operation (one
+ * audit event, one session retry). A failure of the read fails the operation: the
+ * caller can read the status again.
+ */
+function thenStatus(change: (cs: CommandsServerClient) => Promise<string>) {
+  return async (cs: CommandsServerClient): Promise<WifiChange> => {
+    const message = await change(cs);
+    const { enabled, ssid, encryption } = await cs.wifiStatus();
+    return { enabled, ssid, encryption, message };
+  };
+}
+
+/** `/api/wifi/disable` answers 501 on the real Commands-Server: say so, in our words. */
+async function disableOrNotSupported(cs: CommandsServerClient): Promise<string> {
+  try {
+    return await cs.disableWifi();
+  } catch (err) {
+    if (err instanceof CommandsServerError && err.isNotImplemented) {
+      throw new AppError(
+        'NOT_SUPPORTED_BY_ROUTER',
+        'This router cannot switch Wi-Fi off remotely yet; Wi-Fi is unchanged.',
+        { details: { operation: err.operation, upstreamStatus: err.upstreamStatus } },
+      );
+    }
+    throw err;
+  }
 }
 
 /**
  * Wi-Fi of radio 0 (contract §1.2.4). Nothing is persisted: the router is the only
  * source of truth here. The SSID and the password reach a root shell on the router,
  * so they are validated first; the password is never stored, logged or audited.
- * Changing the SSID or password takes every device off the network, so both are
- * owner-only; any member may read the status or switch Wi-Fi on.
+ * Changing the SSID or password, or switching Wi-Fi off, takes every device off the
+ * network, so those are owner-only; any member may read the status or switch Wi-Fi on.
  */
 export class WifiService {
   constructor(
@@ -44,15 +79,14 @@ export class WifiService {
   ): Promise<WifiChange> {
     const router = await this.deps.access.check(auth, routerId, { ownerOnly: true });
     const ssid = parseSsid(rawSsid, 'body.ssid');
-    const message = await this.deps.runner.execute({
+    return this.deps.runner.execute({
       auth,
       client,
       router,
       operation: 'wifi.setSsid',
       params: { ssid },
-      call: (cs) => cs.setSsid(ssid),
+      call: thenStatus((cs) => cs.setSsid(ssid)),
     });
-    return { message };
   }
 
   /** `POST /api/wifi/password`; owner only. The audit event records that it changed, never the value. */
@@ -64,28 +98,41 @@ export class WifiService {
   ): Promise<WifiChange> {
     const router = await this.deps.access.check(auth, routerId, { ownerOnly: true });
     const password = parseWifiPassword(rawPassword, 'body.password');
-    const message = await this.deps.runner.execute({
+    // The client has replaced the password with [REDACTED] in the router's sentence.
+    return this.deps.runner.execute({
       auth,
       client,
       router,
       operation: 'wifi.setPassword',
       params: { password: '[REDACTED]' },
-      call: (cs) => cs.setWifiPassword(password),
+      call: thenStatus((cs) => cs.setWifiPassword(password)),
     });
-    // The client has replaced the password with [REDACTED] in the answer.
-    return { message };
   }
 
   /** `POST /api/wifi/enable`; idempotent upstream ("already enabled" is a success). */
   async enable(auth: AuthContext, client: ClientInfo, routerId: string): Promise<WifiChange> {
     const router = await this.deps.access.check(auth, routerId);
-    const message = await this.deps.runner.execute({
+    return this.deps.runner.execute({
       auth,
       client,
       router,
       operation: 'wifi.enable',
-      call: (cs) => cs.enableWifi(),
+      call: thenStatus((cs) => cs.enableWifi()),
     });
-    return { message };
+  }
+
+  /**
+   * `POST /api/wifi/disable`; owner only. The Commands-Server has no implementation yet
+   * (501, contract #21): 501 NOT_SUPPORTED_BY_ROUTER, audited as failed.
+   */
+  async disable(auth: AuthContext, client: ClientInfo, routerId: string): Promise<WifiChange> {
+    const router = await this.deps.access.check(auth, routerId, { ownerOnly: true });
+    return this.deps.runner.execute({
+      auth,
+      client,
+      router,
+      operation: 'wifi.disable',
+      call: thenStatus(disableOrNotSupported),
+    });
   }
 }

@@ -219,6 +219,14 @@ describe('success shapes against the simulator', () => {
     expect(await sut.enableWifi()).toBe('WiFi is already enabled');
   });
 
+  it('answers 501 NOT_IMPLEMENTED for Wi-Fi disable (contract #21)', async () => {
+    const err = await failureOf(sut.disableWifi());
+    expect(err.failure).toBe('command_failed');
+    expect(err.upstreamStatus).toBe(501);
+    expect(err.upstreamCode).toBe('NOT_IMPLEMENTED');
+    expect(err.isNotImplemented).toBe(true);
+  });
+
   it('refuses a short Wi-Fi password with COMMAND_FAILED and no password in the error', async () => {
     const err = await failureOf(sut.setWifiPassword('short'));
     expect(err.failure).toBe('command_failed');

@@ -49,6 +49,10 @@ const putPassword = (r: RouterUser, password: unknown): InjectOptions => ({
   payload: { password },
 });
 const enable = (r: RouterUser): InjectOptions => ({ method: 'POST', url: url(r, '/wifi/enable') });
+const disable = (r: RouterUser): InjectOptions => ({
+  method: 'POST',
+  url: url(r, '/wifi/disable'),
+});
 
 describe('Wi-Fi', () => {
   it('reads the status and changes the SSID on the router', async () => {
@@ -59,7 +63,14 @@ describe('Wi-Fi', () => {
 
     const res = await injectAs(ctx.app, owner.user, putSsid(owner, 'Café 5G'));
     expect(res.statusCode, res.body).toBe(200);
-    expect(res.json().data).toEqual({ message: 'WiFi SSID changed successfully to: Café 5G' });
+    // The answer is the status read back after the change.
+    expect(res.json().data).toEqual({
+      enabled: true,
+      ssid: 'Café 5G',
+      encryption: 'psk2',
+      message: 'WiFi SSID changed successfully to: Café 5G',
+    });
+    expect(simCallsTo(ctx.sim, '/api/wifi/status').length).toBeGreaterThan(0);
     expect(ctx.sim.routerState(owner.routerId).wifi.ssid).toBe('Café 5G');
     const events = await auditEventsOf(ctx.db.db, owner.uuid);
     expect(events.at(-1)).toMatchObject({
@@ -74,7 +85,12 @@ describe('Wi-Fi', () => {
     ctx.sim.configureRouter(owner.routerId, { wifi: { enabled: false } });
     const res = await injectAs(ctx.app, owner.user, enable(owner));
     expect(res.statusCode, res.body).toBe(200);
-    expect(res.json().data.message).toBe('WiFi enabled successfully with SSID: OpenWrt');
+    expect(res.json().data).toEqual({
+      enabled: true,
+      ssid: 'OpenWrt',
+      encryption: 'psk2',
+      message: 'WiFi enabled successfully with SSID: OpenWrt',
+    });
     expect(ctx.sim.routerState(owner.routerId).wifi.enabled).toBe(true);
     const again = await injectAs(ctx.app, owner.user, enable(owner));
     expect(again.json().data.message).toBe('WiFi is already enabled');
@@ -85,7 +101,13 @@ describe('Wi-Fi', () => {
     const password = 'Sup3r-Secret-Wifi-Key!';
     const res = await injectAs(ctx.app, owner.user, putPassword(owner, password));
     expect(res.statusCode, res.body).toBe(200);
-    expect(res.json().data).toEqual({ message: 'WiFi password changed for network: OpenWrt' });
+    expect(res.json().data).toEqual({
+      enabled: true,
+      ssid: 'OpenWrt',
+      encryption: 'psk2',
+      message: 'WiFi password changed for network: OpenWrt',
+    });
+    expect(res.body).not.toContain(password);
     expect(ctx.sim.routerState(owner.routerId).wifi.password).toBe(password);
     const events = await auditEventsOf(ctx.db.db, owner.uuid);
     expect(events.at(-1)).toMatchObject({
@@ -164,11 +186,38 @@ describe('Wi-Fi', () => {
     expect(logs.text()).not.toContain("it's-a-secret");
   });
 
-  it('SSID and password changes are owner-only; members may read the status and enable', async () => {
+  it('switching Wi-Fi off answers 501 NOT_SUPPORTED_BY_ROUTER, audited as failed; nothing changes', async () => {
+    const owner = await userWithRouter(ctx, alice);
+    const wifiBefore = ctx.sim.routerState(owner.routerId).wifi;
+    const before = await snapshotRouterData(ctx.db.db, owner.uuid);
+    const since = ctx.sim.calls.length;
+    const res = await injectAs(ctx.app, owner.user, disable(owner));
+    expect(res.statusCode, res.body).toBe(501);
+    expect(res.json().error).toMatchObject({
+      code: 'NOT_SUPPORTED_BY_ROUTER',
+      message: 'This router cannot switch Wi-Fi off remotely yet; Wi-Fi is unchanged.',
+    });
+    expect(simCallsTo(ctx.sim, '/api/wifi/disable', since)).toHaveLength(1);
+    expect(simCallsTo(ctx.sim, '/api/wifi/status', since)).toHaveLength(0);
+    expect(ctx.sim.routerState(owner.routerId).wifi).toEqual(wifiBefore);
+    expect(await snapshotRouterData(ctx.db.db, owner.uuid)).toEqual(before);
+    const events = await auditEventsOf(ctx.db.db, owner.uuid);
+    expect(events.at(-1)).toMatchObject({
+      operation: 'wifi.disable',
+      outcome: 'failed',
+      error_code: 'NOT_SUPPORTED_BY_ROUTER',
+    });
+  });
+
+  it('SSID, password and disable are owner-only; members may read the status and enable', async () => {
     const owner = await userWithRouter(ctx, alice);
     const member = await memberOf(ctx, owner, bob);
     const calls = ctx.sim.calls.length;
-    for (const request of [putSsid(owner, 'Mine'), putPassword(owner, 'password-123')]) {
+    for (const request of [
+      putSsid(owner, 'Mine'),
+      putPassword(owner, 'password-123'),
+      disable(owner),
+    ]) {
       const res = await injectAs(ctx.app, member.user, request);
       expect(res.statusCode).toBe(403);
       expect(res.json().error.code).toBe('FORBIDDEN');

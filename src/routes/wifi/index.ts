@@ -3,7 +3,13 @@ import type { FastifyInstance } from 'fastify';
 import { ok } from '../../http/envelope.js';
 import type { WifiService } from '../../services/wifi.service.js';
 import { authed, caller } from '../common.js';
-import { EnableWifiRoute, SetPasswordRoute, SetSsidRoute, WifiStatusRoute } from './schemas.js';
+import {
+  DisableWifiRoute,
+  EnableWifiRoute,
+  SetPasswordRoute,
+  SetSsidRoute,
+  WifiStatusRoute,
+} from './schemas.js';
 
 export interface WifiRoutesOptions {
   wifi: WifiService;
@@ -33,5 +39,10 @@ export default async function wifiRoutes(fastify: FastifyInstance, options: Wifi
   app.post('/:routerId/wifi/enable', authed(EnableWifiRoute), async (request, reply) => {
     const { auth, client, routerId } = caller(request);
     return ok(request, reply, await wifi.enable(auth, client, routerId));
+  });
+
+  app.post('/:routerId/wifi/disable', authed(DisableWifiRoute), async (request, reply) => {
+    const { auth, client, routerId } = caller(request);
+    return ok(request, reply, await wifi.disable(auth, client, routerId));
   });
 }

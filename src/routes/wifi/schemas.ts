@@ -40,22 +40,28 @@ export const PasswordBodySchema = Type.Object(
   { additionalProperties: false, $id: 'WifiPasswordRequest' },
 );
 
-export const WifiStatusSchema = Type.Object(
-  {
-    enabled: Type.Boolean(),
-    ssid: Type.String({ description: '"Unknown" when the router could not read it' }),
-    encryption: Type.String({
-      description: 'e.g. psk2; "Unknown" when the router could not read it',
-    }),
-  },
-  { $id: 'WifiStatus' },
-);
+const wifiStatusFields = {
+  enabled: Type.Boolean(),
+  ssid: Type.String({ description: '"Unknown" when the router could not read it' }),
+  encryption: Type.String({
+    description: 'e.g. psk2; "Unknown" when the router could not read it',
+  }),
+};
+
+export const WifiStatusSchema = Type.Object(wifiStatusFields, { $id: 'WifiStatus' });
 
 export const WifiChangeSchema = Type.Object(
   {
-    message: Type.String({ description: "the router's own sentence, for display" }),
+    ...wifiStatusFields,
+    message: Type.String({
+      description: "the router's own sentence about the change, for display",
+    }),
   },
-  { $id: 'WifiChange' },
+  {
+    $id: 'WifiChange',
+    description:
+      'The Wi-Fi status read from the router right after the change (never the password), and what the router said.',
+  },
 );
 
 // The endpoints: what each validates and answers, and how the OpenAPI document
@@ -82,7 +88,7 @@ export const SetSsidRoute = {
   params: WifiParamsSchema,
   body: SsidBodySchema,
   response: {
-    200: Envelope(WifiChangeSchema, 'The router applied the change.'),
+    200: Envelope(WifiChangeSchema, 'The router applied the change; its Wi-Fi status now.'),
     ...errors(
       ...ROUTER_ROUTE_ERRORS,
       ...BODY_ERRORS,
@@ -101,7 +107,7 @@ export const SetPasswordRoute = {
   params: WifiParamsSchema,
   body: PasswordBodySchema,
   response: {
-    200: Envelope(WifiChangeSchema, 'The router applied the change.'),
+    200: Envelope(WifiChangeSchema, 'The router applied the change; its Wi-Fi status now.'),
     ...errors(
       ...ROUTER_ROUTE_ERRORS,
       ...BODY_ERRORS,
@@ -119,7 +125,26 @@ export const EnableWifiRoute = {
   summary: 'Switch Wi-Fi on (any member); a success when it already is',
   params: WifiParamsSchema,
   response: {
-    200: Envelope(WifiChangeSchema, 'Wi-Fi is on.'),
+    200: Envelope(WifiChangeSchema, 'Wi-Fi is on; its status now.'),
     ...errors(...ROUTER_ROUTE_ERRORS, ...CHANGE_ERRORS, ...ROUTER_CHANGE_ERRORS),
+  },
+};
+
+/** POST /routers/{routerId}/wifi/disable */
+export const DisableWifiRoute = {
+  operationId: 'disableWifi',
+  tags,
+  summary:
+    'Switch Wi-Fi off (owner only). Routers cannot do this remotely yet: 501 NOT_SUPPORTED_BY_ROUTER',
+  params: WifiParamsSchema,
+  response: {
+    200: Envelope(WifiChangeSchema, 'Wi-Fi is off; its status now.'),
+    ...errors(
+      ...ROUTER_ROUTE_ERRORS,
+      ...CHANGE_ERRORS,
+      'FORBIDDEN',
+      'NOT_SUPPORTED_BY_ROUTER',
+      ...ROUTER_CHANGE_ERRORS,
+    ),
   },
 };
