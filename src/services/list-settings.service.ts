@@ -112,7 +112,8 @@ export class ListSettingsService {
 
   /**
    * Sets the limited and/or full rate (`POST /api/{list}/limit-rate`, `/full-rate`);
-   * owner only. Both values are validated before any call. Each rate is its own
+   * owner only. Both values are validated before any call, and the limited rate may
+   * not exceed the full rate (400 VALIDATION_FAILED with both values). Each rate is its own
    * audited operation that saves its column as soon as the router took it, so the
    * database never claims a rate the router lacks nor misses one it has: when the
    * full rate fails after the limited one succeeded, the limited rate stays applied
@@ -133,6 +134,7 @@ export class ListSettingsService {
     if (rates.fullMbps !== undefined) {
       wanted.push(['full', parseRateMbps(rates.fullMbps, 'body.fullMbps')]);
     }
+    await this.checkRateOrder(router, list, wanted);
     const applied: Partial<Record<'limitedMbps' | 'fullMbps', number>> = {};
     for (const [kind, mbps] of wanted) {
       try {
@@ -143,6 +145,30 @@ export class ListSettingsService {
       applied[`${kind}Mbps`] = mbps;
     }
     return this.ratesOf(router, list);
+  }
+
+  /**
+   * The limited rate may not exceed the full rate: the values asked for, and the stored
+   * one for a rate not given. Checked before any call (a concurrent change of the other
+   * rate could still slip between this read and the router's lock).
+   */
+  private async checkRateOrder(
+    router: RouterAccess,
+    list: ListName,
+    wanted: [RateKind, number][],
+  ): Promise<void> {
+    const given = new Map(wanted);
+    const stored = given.size === 2 ? null : await this.ratesOf(router, list);
+    const limitedMbps = given.get('limited') ?? stored!.limitedMbps;
+    const fullMbps = given.get('full') ?? stored!.fullMbps;
+    if (limitedMbps <= fullMbps) {
+      return;
+    }
+    const field = given.has('limited') ? 'body.limitedMbps' : 'body.fullMbps';
+    const message = `the limited rate (${limitedMbps} Mbps) may not exceed the full rate (${fullMbps} Mbps)`;
+    throw new AppError('VALIDATION_FAILED', `${field}: ${message}`, {
+      details: { fields: [{ field, message }], limitedMbps, fullMbps },
+    });
   }
 
   private async ratesOf(router: RouterAccess, list: ListName): Promise<RatesState> {

@@ -273,18 +273,18 @@ describe('rates', () => {
     const one = await injectAs(
       ctx.app,
       owner.user,
-      putRates(owner, 'blacklist', { fullMbps: 2.5 }),
+      putRates(owner, 'blacklist', { fullMbps: 62.5 }),
     );
-    expect(one.json().data).toEqual({ list: 'blacklist', limitedMbps: 50, fullMbps: 2.5 });
+    expect(one.json().data).toEqual({ list: 'blacklist', limitedMbps: 50, fullMbps: 62.5 });
     expect(ctx.sim.routerState(owner.routerId).rates).toMatchObject({
       blacklist_limited: '50mbit',
-      blacklist_full: '2.5mbit',
+      blacklist_full: '62.5mbit',
     });
     const events = await auditEventsOf(ctx.db.db, owner.uuid);
     expect(events.map((e) => [e.operation, e.outcome, e.params])).toEqual([
       ['whitelist.limitRate', 'succeeded', { mbps: 20 }],
       ['whitelist.fullRate', 'succeeded', { mbps: 500 }],
-      ['blacklist.fullRate', 'succeeded', { mbps: 2.5 }],
+      ['blacklist.fullRate', 'succeeded', { mbps: 62.5 }],
     ]);
   });
 
@@ -317,6 +317,37 @@ describe('rates', () => {
     }
     expect(ctx.sim.calls.length).toBe(calls);
     expect(await snapshotRouterData(ctx.db.db, owner.uuid)).toBe(before);
+  });
+
+  it('refuses a limited rate above the full rate (given or stored) before any call', async () => {
+    const owner = await userWithRouter(ctx, alice);
+    const before = await snapshotRouterData(ctx.db.db, owner.uuid);
+    const since = ctx.sim.calls.length;
+    // Stored: limited 50, full 1000 for both lists.
+    const cases: [InjectOptions['payload'], string, number, number][] = [
+      [{ limitedMbps: 300, fullMbps: 200 }, 'body.limitedMbps', 300, 200],
+      [{ fullMbps: 20 }, 'body.fullMbps', 50, 20],
+    ];
+    for (const [payload, field, limited, full] of cases) {
+      const res = await injectAs(ctx.app, owner.user, {
+        method: 'PUT',
+        url: url(owner, '/whitelist/rates'),
+        payload,
+      });
+      expect(res.statusCode, JSON.stringify(payload)).toBe(400);
+      const { error } = res.json();
+      expect(error.code).toBe('VALIDATION_FAILED');
+      expect(error.details).toMatchObject({ limitedMbps: limited, fullMbps: full });
+      expect(error.details.fields[0].field).toBe(field);
+      expect(error.message).toContain(`${limited} Mbps`);
+      expect(error.message).toContain(`${full} Mbps`);
+    }
+    expect(simCallsTo(ctx.sim, /^\/api\/whitelist\//, since)).toEqual([]);
+    expect(await snapshotRouterData(ctx.db.db, owner.uuid)).toBe(before);
+    expect(await auditEventsOf(ctx.db.db, owner.uuid)).toEqual([]);
+    // Equal rates, and a limited rate up to the stored full rate, are accepted.
+    const equal = putRates(owner, 'whitelist', { limitedMbps: 1000 });
+    expect((await injectAs(ctx.app, owner.user, equal)).statusCode).toBe(200);
   });
 
   it('every failure of a rate leaves the database unchanged; a failed first rate stops the second', async () => {

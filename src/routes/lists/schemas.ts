@@ -58,7 +58,8 @@ export const RatesBodySchema = Type.Object(
   {
     additionalProperties: false,
     minProperties: 1,
-    description: 'at least one of the two',
+    description:
+      'at least one of the two; the limited rate may not exceed the full rate (a rate not given is the stored one): else 400 VALIDATION_FAILED with details.limitedMbps and details.fullMbps',
     $id: 'RatesRequest',
   },
 );
