@@ -140,7 +140,7 @@ function createRouterServices(
     lists: new AccessListsService({ lists: repos.accessLists, ...common }),
     listSettings: new ListSettingsService({ settings: repos.routerSettings, ...common }),
     wifi: new WifiService(common),
-    usage: new UsageService(common),
+    usage: new UsageService({ ...common, clock }),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { UsageEntry, UsagePeriod } from '../clients/commands-server.types.js';
+import type { Clock } from '../clock.js';
 import { normalizeMac } from '../validation/router-input.js';
 import type { AuthContext } from './auth-context.js';
 import type { RouterAccessPolicy } from './router-access.policy.js';
@@ -22,14 +23,21 @@ export interface DeviceTraffic {
 
 export interface RouterUsage {
   period: UsagePeriod;
+  /** When this server received the router's answer: ISO 8601 in UTC (`…Z`). */
+  reportedAt: string;
   /** Heaviest first, as the router sorts them. */
   devices: DeviceTraffic[];
 }
 
 export interface DeviceUsageReport extends DeviceTraffic {
   period: UsagePeriod;
-  /** When the Commands-Server computed it, in its host's local time with no zone: shown as given. */
-  reportedAtLocal: string;
+  /** When this server received the router's answer: ISO 8601 in UTC (`…Z`). */
+  reportedAt: string;
+  /**
+   * The Commands-Server's own timestamp: its host's local time, with no zone, as given.
+   * Only for display next to the router's other local times; order by `reportedAt`.
+   */
+  commandsServerLocalTime: string;
 }
 
 function toTraffic(entry: UsageEntry): DeviceTraffic {
@@ -48,6 +56,7 @@ export class UsageService {
     private readonly deps: {
       access: RouterAccessPolicy;
       runner: RouterOperationRunner;
+      clock: Clock;
     },
   ) {}
 
@@ -59,7 +68,8 @@ export class UsageService {
   ): Promise<RouterUsage> {
     const router = await this.deps.access.check(auth, routerId);
     const entries = await this.deps.runner.read(auth, router, (cs) => cs.usage(period));
-    return { period, devices: entries.map(toTraffic) };
+    const reportedAt = this.deps.clock.now().toISOString();
+    return { period, reportedAt, devices: entries.map(toTraffic) };
   }
 
   /**
@@ -76,6 +86,11 @@ export class UsageService {
     const router = await this.deps.access.check(auth, routerId);
     const mac = normalizeMac(rawMac, 'params.mac');
     const usage = await this.deps.runner.read(auth, router, (cs) => cs.deviceUsage(mac, period));
-    return { ...toTraffic(usage), period, reportedAtLocal: usage.timestamp };
+    return {
+      ...toTraffic(usage),
+      period,
+      reportedAt: this.deps.clock.now().toISOString(),
+      commandsServerLocalTime: usage.timestamp,
+    };
   }
 }

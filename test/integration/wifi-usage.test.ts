@@ -249,6 +249,7 @@ describe('usage', () => {
       expect(raw.length).toBeGreaterThan(0);
       expect(res.json().data).toEqual({
         period,
+        reportedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
         devices: raw.map((e) => ({
           mac: e.mac,
           ip: e.ip,
@@ -277,10 +278,12 @@ describe('usage', () => {
     const [top] = await cs.usage('week');
     const shouted = top!.mac.toUpperCase().replace(/:/g, '-');
     const since = ctx.sim.calls.length;
+    ctx.clock.freeze();
+    const frozenNow = ctx.clock.now().toISOString();
     const res = await injectAs(ctx.app, owner.user, {
       method: 'GET',
       url: url(owner, `/usage/${shouted}?period=week`),
-    });
+    }).finally(() => ctx.clock.unfreeze());
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json().data).toMatchObject({
       mac: top!.mac,
@@ -290,7 +293,10 @@ describe('usage', () => {
       connections: top!.connections,
       period: 'week',
     });
-    expect(res.json().data.reportedAtLocal).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/);
+    // When this server got the answer, in UTC from its clock; the router's text kept for display.
+    expect(res.json().data.reportedAt).toBe(frozenNow);
+    expect(res.json().data.reportedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    expect(res.json().data.commandsServerLocalTime).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/);
     // The simulator records the raw path: the client percent-encodes the segment.
     const devicePath = `/api/monitor/device/${encodeURIComponent(top!.mac)}`;
     expect(simCallsTo(ctx.sim, devicePath, since)).toHaveLength(1);

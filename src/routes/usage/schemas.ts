@@ -32,6 +32,12 @@ export const UsageQuerySchema = Type.Object(
 
 const Period = Type.Union([Type.Literal('current'), Type.Literal('week'), Type.Literal('month')]);
 
+const ReportedAt = Type.String({
+  format: 'date-time',
+  description:
+    "when this server received the router's answer: ISO 8601 in UTC, e.g. 2025-01-31T18:04:05.123Z",
+});
+
 // The Commands-Server labels these "MB" but divides bytes by 1,048,576: they are MiB.
 const trafficFields = {
   mac: Type.String({ description: 'lower-case, colon-separated' }),
@@ -48,6 +54,7 @@ const trafficFields = {
 export const RouterUsageSchema = Type.Object(
   {
     period: Period,
+    reportedAt: ReportedAt,
     devices: Type.Array(Type.Object(trafficFields, { $id: 'DeviceTraffic' }), {
       description:
         'heaviest first; devices under the period threshold (1 KiB, 1 MiB, 10 MiB) are left out by the router',
@@ -60,9 +67,10 @@ export const DeviceUsageSchema = Type.Object(
   {
     ...trafficFields,
     period: Period,
-    reportedAtLocal: Type.String({
+    reportedAt: ReportedAt,
+    commandsServerLocalTime: Type.String({
       description:
-        "when the Commands-Server computed it: its host's local time, ISO 8601 without a zone, passed through as given",
+        "the Commands-Server's own timestamp: its host's local time, ISO 8601 without a zone, as given; for display only (order by reportedAt)",
     }),
   },
   { $id: 'DeviceUsage' },
