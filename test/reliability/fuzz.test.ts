@@ -118,8 +118,8 @@ async function restoreFixtures(): Promise<void> {
 }
 
 /**
- * The answer is the envelope with a 4xx or a documented 2xx. The one 5xx allowed
- * is the documented 502 ROUTER_COMMAND_FAILED: the (simulated) router itself
+ * The answer is the envelope with a 4xx or a documented 2xx. The 5xx allowed are the
+ * documented 501 NOT_SUPPORTED_BY_ROUTER (Wi-Fi disable) and 502 ROUTER_COMMAND_FAILED: the (simulated) router itself
  * refused a command whose input passed validation, e.g. a device with too little
  * usage data (SPEC §6 maps success:false to it). Inputs are checked separately.
  */
@@ -144,7 +144,10 @@ function expectEnvelope(route: RouteUnderFuzz, res: LightMyRequestResponse, wher
   expect(ERROR_CODES[code], `${answer}: unknown error code`).toBe(res.statusCode);
   const routerRefused =
     res.statusCode === 502 && code === 'ROUTER_COMMAND_FAILED' && route.documented.has(502);
-  if (!routerRefused) {
+  // Wi-Fi disable: the router cannot do it yet (Commands-Server 501, contract #21).
+  const routerCannot =
+    res.statusCode === 501 && code === 'NOT_SUPPORTED_BY_ROUTER' && route.documented.has(501);
+  if (!routerRefused && !routerCannot) {
     expect(res.statusCode, answer).toBeLessThan(500);
   }
 }
