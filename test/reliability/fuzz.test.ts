@@ -119,9 +119,10 @@ async function restoreFixtures(): Promise<void> {
 
 /**
  * The answer is the envelope with a 4xx or a documented 2xx. The 5xx allowed are the
- * documented 501 NOT_SUPPORTED_BY_ROUTER (Wi-Fi disable) and 502 ROUTER_COMMAND_FAILED: the (simulated) router itself
- * refused a command whose input passed validation, e.g. a device with too little
- * usage data (SPEC §6 maps success:false to it). Inputs are checked separately.
+ * documented 501 NOT_SUPPORTED_BY_ROUTER (Wi-Fi disable, which the router cannot do
+ * yet) and 502 ROUTER_COMMAND_FAILED: the (simulated) router itself refused a command
+ * whose input passed validation, e.g. a device with too little usage data (SPEC §6
+ * maps success:false to it). Inputs are checked separately.
  */
 function expectEnvelope(route: RouteUnderFuzz, res: LightMyRequestResponse, where: string) {
   const answer = `${where} → ${res.statusCode} ${res.body.slice(0, 300)}`;
