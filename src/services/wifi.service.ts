@@ -22,15 +22,33 @@ export interface WifiChange extends WifiStatus {
 
 /**
  * The change, then the status read back from the router, in the same operation (one
- * audit event, one session retry). A failure of the read fails the operation: the
+ * audit event, one session retry, which redoes both). When only the read fails, the
+ * error keeps its code but says the change was applied (`details.applied`): the
  * caller can read the status again.
  */
 function thenStatus(change: (cs: CommandsServerClient) => Promise<string>) {
   return async (cs: CommandsServerClient): Promise<WifiChange> => {
     const message = await change(cs);
-    const { enabled, ssid, encryption } = await cs.wifiStatus();
-    return { enabled, ssid, encryption, message };
+    try {
+      const { enabled, ssid, encryption } = await cs.wifiStatus();
+      return { enabled, ssid, encryption, message };
+    } catch (err) {
+      throw appliedBeforeReadFailed(err, message);
+    }
   };
+}
+
+function appliedBeforeReadFailed(err: unknown, message: string): unknown {
+  const retried = err instanceof CommandsServerError && err.isSessionInvalid;
+  if (!(err instanceof AppError) || retried) {
+    return err;
+  }
+  const details = typeof err.details === 'object' && err.details !== null ? err.details : {};
+  return new AppError(
+    err.code,
+    `The router applied the change (details.applied) but its Wi-Fi status could not be read afterwards: ${err.message}`,
+    { details: { ...details, applied: { message } }, cause: err },
+  );
 }
 
 /** `/api/wifi/disable` answers 501 on the real Commands-Server: say so, in our words. */

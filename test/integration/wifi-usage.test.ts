@@ -154,6 +154,29 @@ describe('Wi-Fi', () => {
     expect(ctx.sim.routerState(owner.routerId).wifi).toEqual(wifiBefore);
   });
 
+  it('says the change was applied when only the status read after it fails', async () => {
+    const owner = await userWithRouter(ctx, alice);
+    ctx.sim.faults.inject({
+      match: { path: '/api/wifi/status' },
+      fault: { kind: 'error', status: 500, code: 'COMMAND_FAILED', message: 'uci: busy' },
+    });
+    try {
+      const res = await injectAs(ctx.app, owner.user, putSsid(owner, 'Applied'));
+      expect(res.statusCode).toBe(502);
+      expect(res.json().error).toMatchObject({
+        code: 'ROUTER_COMMAND_FAILED',
+        details: {
+          upstreamMessage: 'uci: busy',
+          applied: { message: 'WiFi SSID changed successfully to: Applied' },
+        },
+      });
+      expect(res.json().error.message).toContain('applied the change');
+    } finally {
+      ctx.sim.faults.clear();
+    }
+    expect(ctx.sim.routerState(owner.routerId).wifi.ssid).toBe('Applied');
+  });
+
   it('validates SSID and password before any call, without echoing the password', async () => {
     const owner = await userWithRouter(ctx, alice);
     const calls = ctx.sim.calls.length;
