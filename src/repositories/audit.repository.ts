@@ -16,6 +16,8 @@ export interface NewAuditEvent {
   outcome: AuditOutcome;
   errorCode?: string | null;
   durationMs?: number | null;
+  /** What a succeeded operation did, in short; never a secret. */
+  result?: Record<string, unknown> | null;
   requestId?: string | null;
   ip?: string | null;
 }
@@ -37,6 +39,7 @@ export class AuditRepository {
         outcome: event.outcome,
         errorCode: event.errorCode ?? null,
         durationMs: event.durationMs ?? null,
+        result: event.result ?? null,
         requestId: event.requestId ?? null,
         ip: event.ip ?? null,
       })
@@ -51,7 +54,12 @@ export class AuditRepository {
   async complete(
     id: string,
     outcome: Exclude<AuditOutcome, 'pending'>,
-    result: { errorCode?: string | null; durationMs: number; routerId?: string },
+    result: {
+      errorCode?: string | null;
+      durationMs: number;
+      routerId?: string;
+      summary?: Record<string, unknown> | null;
+    },
     executor: Executor = this.db,
   ): Promise<void> {
     await executor
@@ -60,6 +68,7 @@ export class AuditRepository {
         outcome,
         errorCode: result.errorCode ?? null,
         durationMs: result.durationMs,
+        result: result.summary ?? null,
         ...(result.routerId === undefined ? {} : { routerId: result.routerId }),
       })
       .where(and(eq(auditEvents.id, id), eq(auditEvents.outcome, 'pending')));

@@ -14,6 +14,8 @@ export interface ActivityEvent {
   errorCode: string | null;
   /** As recorded: secrets were redacted before they reached the trail. */
   params: Record<string, unknown> | null;
+  /** What a succeeded operation did, in short (e.g. `{ found, new }` of a scan), else null. */
+  result: Record<string, unknown> | null;
   actor: { userId: string; email: string | null } | null;
   durationMs: number | null;
   createdAt: string;
@@ -65,6 +67,7 @@ export class ActivityService {
       outcome: r.outcome,
       errorCode: r.errorCode,
       params: r.params,
+      result: r.result,
       actor: r.userId ? { userId: r.userId, email: r.userEmail } : null,
       durationMs: r.durationMs,
       createdAt: r.createdAt.toISOString(),

@@ -94,6 +94,8 @@ export class BlockingService {
         row: await this.deps.blocked.upsert(router.id, ip, blocked.mac, auth.userId, tx),
         changed: true,
       }),
+      // The MAC the router blocked (it looks the IP up by substring; see the warning).
+      summarize: (out) => ({ mac: out.row.mac }),
     });
     const other = row.inventoryMac !== null && row.mac !== null && row.mac !== row.inventoryMac;
     return {

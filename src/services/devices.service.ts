@@ -123,6 +123,10 @@ export class DevicesService {
       operation: 'network.scan',
       call: (cs) => cs.scan(),
       persist: (tx, scanned) => this.persistScan(tx, router.id, scanned),
+      summarize: (out) => ({
+        found: out.devices.length,
+        new: out.devices.filter((d) => d.new).length,
+      }),
     });
   }
 

@@ -92,14 +92,19 @@ export class ListSettingsService {
         ? undefined
         : async (tx) => {
             const { activeMode } = await this.deps.settings.get(router.id, tx);
-            return activeMode === list ? null : { done: { activeMode, changed: false } };
+            const done = { activeMode, changed: false, switchedOff: null };
+            return activeMode === list ? null : { done };
           },
       call: (cs) => (active ? cs.activateMode(list) : cs.deactivateMode(list)),
       persist: async (tx, result) => {
         const mode: ActiveMode = active ? list : 'none';
+        const before = (await this.deps.settings.get(router.id, tx)).activeMode;
         await this.deps.settings.setActiveMode(tx, router.id, mode);
-        return { activeMode: mode, changed: result.changed };
+        // One mode at a time: activating one switches the other off.
+        const switchedOff = before !== 'none' && before !== mode ? before : null;
+        return { activeMode: mode, changed: result.changed, switchedOff };
       },
+      summarize: (out) => ({ activeMode: out.activeMode, switchedOff: out.switchedOff }),
     });
     return { ...modeState(list, activeMode), changed };
   }

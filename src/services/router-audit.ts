@@ -21,6 +21,9 @@ export interface RouterEvent {
   params?: Record<string, unknown>;
 }
 
+/** A short summary of what a succeeded operation did, shown as `result`; never a secret. */
+export type Summary = Record<string, unknown> | null;
+
 /** How an operation that reached (or tried to reach) the router ended. */
 type Outcome = 'succeeded' | 'failed' | 'unknown';
 
@@ -61,14 +64,19 @@ export class RouterAudit {
   async complete(
     pending: PendingAudit,
     outcome: Outcome,
-    result: { errorCode?: string | null; routerUuid?: string },
+    result: { errorCode?: string | null; routerUuid?: string; summary?: Summary },
     executor?: Executor,
   ): Promise<void> {
     const durationMs = Math.max(0, this.deps.clock.now().getTime() - pending.startedAt);
     await this.deps.audit.complete(
       pending.id,
       outcome,
-      { errorCode: result.errorCode ?? null, durationMs, routerId: result.routerUuid },
+      {
+        errorCode: result.errorCode ?? null,
+        durationMs,
+        routerId: result.routerUuid,
+        summary: result.summary ?? null,
+      },
       executor,
     );
   }
@@ -96,15 +104,15 @@ export class PendingAudit {
    * Records success inside the transaction of the operation's writes, so the trail
    * never says `succeeded` for writes that did not happen. `routerUuid` attaches a
    * router created by the operation (a claim). Throws like any write of that
-   * transaction.
+   * transaction. `summary` is what it did, in short (see {@link Summary}).
    */
-  async succeededIn(tx: Executor, routerUuid?: string): Promise<void> {
-    await this.trail.complete(this, 'succeeded', { routerUuid }, tx);
+  async succeededIn(tx: Executor, routerUuid?: string, summary?: Summary): Promise<void> {
+    await this.trail.complete(this, 'succeeded', { routerUuid, summary }, tx);
   }
 
   /** Records success of an operation with no writes. Never throws (logged and counted). */
-  async succeeded(): Promise<void> {
-    await this.settle('succeeded', null);
+  async succeeded(summary?: Summary): Promise<void> {
+    await this.settle('succeeded', null, summary);
   }
 
   /**
@@ -118,9 +126,13 @@ export class PendingAudit {
     await this.settle(outcome, err instanceof AppError ? err.code : 'INTERNAL_ERROR');
   }
 
-  private async settle(outcome: Outcome, errorCode: string | null): Promise<void> {
+  private async settle(
+    outcome: Outcome,
+    errorCode: string | null,
+    summary?: Summary,
+  ): Promise<void> {
     try {
-      await this.trail.complete(this, outcome, { errorCode });
+      await this.trail.complete(this, outcome, { errorCode, summary });
     } catch (err) {
       this.trail.writeFailed(this, outcome, err);
     }

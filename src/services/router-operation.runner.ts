@@ -5,7 +5,7 @@ import { AppError } from '../errors.js';
 import type { RouterAccess } from '../repositories/routers.repository.js';
 import type { AuthContext, ClientInfo } from './auth-context.js';
 import type { CommandsSessionService } from './commands-session.service.js';
-import type { PendingAudit, RouterAudit } from './router-audit.js';
+import type { PendingAudit, RouterAudit, Summary } from './router-audit.js';
 
 /** The router an operation is about: `id` is null while it is being claimed (not stored yet). */
 export interface OperationTarget {
@@ -40,6 +40,12 @@ interface OperationCommon<Out> {
    * runs under the router's lock, so it sees what the previous operation committed.
    */
   precheck?: (db: Executor) => Promise<{ done: Out } | null>;
+  /**
+   * A short summary of what execute() answers, stored with the `succeeded` outcome
+   * and shown in the activity as `result` (e.g. `{ found, new }` of a scan). Never a
+   * secret. Also applied to a precheck's `done`.
+   */
+  summarize?: (out: Out) => Summary;
 }
 
 /** An operation that only calls the router: execute() answers the call's result. */
@@ -115,7 +121,7 @@ export class RouterOperationRunner {
         (cs) => run.attempt(cs),
       );
       if (!outcome.recorded) {
-        await trail.succeeded();
+        await trail.succeeded(run.summarize(outcome.value));
       }
       return outcome.value;
     } catch (err) {
@@ -136,6 +142,11 @@ class OperationRun {
     private readonly trail: PendingAudit,
     private readonly db: Database,
   ) {}
+
+  /** The operation's summary of what it answers, or null. */
+  summarize(value: unknown): Summary {
+    return this.op.summarize ? this.op.summarize(value) : null;
+  }
 
   /** Precheck, call and writes; under the router's lock, in one transaction, when serialised. */
   async attempt(cs: CommandsServerClient): Promise<Outcome> {
@@ -171,7 +182,7 @@ class OperationRun {
     const { persist, createdRouter } = op;
     const write = async (t: Transaction) => {
       const persisted = await persist(t, result);
-      await this.trail.succeededIn(t, createdRouter?.(persisted));
+      await this.trail.succeededIn(t, createdRouter?.(persisted), this.summarize(persisted));
       return { value: persisted, recorded: true };
     };
     return tx ? write(tx) : this.db.transaction(write);

@@ -86,6 +86,7 @@ describe('router activity', () => {
           outcome: 'succeeded',
           errorCode: null,
           params: null,
+          result: { found: expect.any(Number), new: expect.any(Number) },
           actor: { userId: member.user.userId, email: member.user.email },
           durationMs: expect.any(Number),
           createdAt: expect.any(String),
@@ -93,6 +94,38 @@ describe('router activity', () => {
       ],
       nextCursor: null,
     });
+  });
+
+  it('summarises what each succeeded operation did: scan, mode switch, block', async () => {
+    const owner = await userWithRouter(ctx);
+    const post = (path: string, payload?: object) =>
+      injectAs(ctx.app, owner.user, {
+        method: path.endsWith('/mode') ? 'PUT' : 'POST',
+        url: `/api/v1/routers/${owner.routerId}${path}`,
+        ...(payload ? { payload } : {}),
+      });
+    expect((await post('/scan')).statusCode).toBe(200);
+    expect((await post('/scan')).statusCode).toBe(200);
+    expect((await post('/blacklist/mode', { active: true })).statusCode).toBe(200);
+    expect((await post('/whitelist/mode', { active: true })).statusCode).toBe(200);
+    expect((await post('/whitelist/mode', { active: false })).statusCode).toBe(200);
+    const device = ctx.sim.routerState(owner.routerId).devices[0]!;
+    const block = await post('/block', { ip: device.ip });
+    expect(block.statusCode, block.body).toBe(200);
+    const found = ctx.sim.routerState(owner.routerId).devices.length;
+    const events = (await activity(owner)).json().data.events;
+    expect(
+      events.map((e: { operation: string; result: unknown }) => [e.operation, e.result]),
+    ).toEqual([
+      ['network.block', { mac: block.json().data.mac }],
+      ['whitelist.deactivateMode', { activeMode: 'none', switchedOff: 'whitelist' }],
+      ['whitelist.activateMode', { activeMode: 'whitelist', switchedOff: 'blacklist' }],
+      ['blacklist.activateMode', { activeMode: 'blacklist', switchedOff: null }],
+      ['network.scan', { found, new: 0 }],
+      ['network.scan', { found, new: found }],
+    ]);
+    expect(found).toBeGreaterThan(0);
+    expect(block.json().data.mac).toEqual(expect.any(String));
   });
 
   it('defaults to 50 events and shows only this router’s', async () => {

@@ -36,6 +36,8 @@ export const auditEvents = pgTable(
     outcome: auditOutcome().notNull(),
     errorCode: text(),
     durationMs: integer(),
+    /** A short summary of what a succeeded router operation did (never a secret). */
+    result: jsonb().$type<Record<string, unknown>>(),
     requestId: text(),
     ip: inet(),
   },

@@ -103,6 +103,11 @@ export const ActivityPageSchema = Type.Object(
           ]),
           errorCode: Type.Union([Type.String(), Type.Null()]),
           params: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
+          result: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()], {
+            description:
+              'What a succeeded operation did, in short: `{ found, new }` of a scan, ' +
+              '`{ activeMode, switchedOff }` of a mode change, `{ mac }` of a block; else null.',
+          }),
           actor: Type.Union([
             Type.Object({
               userId: Type.String({ format: 'uuid' }),
