@@ -115,7 +115,7 @@ export class DevicesService {
    */
   async scan(auth: AuthContext, client: ClientInfo, routerId: string): Promise<ScanResult> {
     const router = await this.deps.access.check(auth, routerId);
-    await this.claimScanSlot(router);
+    await this.claimScanSlot(auth, client, router);
     return this.deps.runner.execute({
       auth,
       client,
@@ -130,7 +130,12 @@ export class DevicesService {
     });
   }
 
-  private async claimScanSlot(router: RouterAccess): Promise<void> {
+  /** A refused scan is recorded in the router's trail (`failed` RATE_LIMITED). */
+  private async claimScanSlot(
+    auth: AuthContext,
+    client: ClientInfo,
+    router: RouterAccess,
+  ): Promise<void> {
     const interval = this.deps.scanMinIntervalMs;
     if (interval <= 0) {
       return;
@@ -138,6 +143,16 @@ export class DevicesService {
     const slot = await this.deps.routers.claimScanSlot(router.id, this.deps.clock.now(), interval);
     if (!slot.granted) {
       const seconds = Math.ceil(slot.retryAfterMs / 1000);
+      await this.deps.routerAudit.refused(
+        {
+          auth,
+          client,
+          routerUuid: router.id,
+          routerId: router.routerId,
+          operation: 'network.scan',
+        },
+        'RATE_LIMITED',
+      );
       throw new TooManyRequestsError(
         'RATE_LIMITED',
         `This router may be scanned once every ${interval / 1000} s; try again in ${seconds} s`,

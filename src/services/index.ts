@@ -102,13 +102,13 @@ function createRouterServices(
   const { config, clock, log } = deps;
   const db = deps.db.db;
   const { routers, audit, devices } = repos;
-  const access = new RouterAccessPolicy(routers);
   const routerAudit = new RouterAudit({
     audit,
     clock,
     log: log.child({ component: 'audit' }),
     metrics: deps.metrics,
   });
+  const access = new RouterAccessPolicy(routers, routerAudit);
   const runner = new RouterOperationRunner({ db, audit: routerAudit, commandsSessions });
   const common = { access, runner };
   return {

@@ -75,7 +75,11 @@ export class InvitationsService {
     routerId: string,
     emailInput: string,
   ): Promise<{ invitation: SentInvitationView; created: boolean }> {
-    const router = await this.deps.access.check(auth, routerId, { ownerOnly: true });
+    const router = await this.deps.access.check(auth, routerId, {
+      ownerOnly: true,
+      operation: 'router.invite',
+      client,
+    });
     // The one stored form (normalizeEmail), as users.email is: equality matches.
     const email = parseEmail(emailInput);
     if (email === auth.email) {
@@ -115,7 +119,11 @@ export class InvitationsService {
     routerId: string,
     invitationId: string,
   ): Promise<{ revoked: true }> {
-    const router = await this.deps.access.check(auth, routerId, { ownerOnly: true });
+    const router = await this.deps.access.check(auth, routerId, {
+      ownerOnly: true,
+      operation: 'router.invitation_revoke',
+      client,
+    });
     await this.deps.db.transaction(async (tx) => {
       const closed = await this.deps.invitations.revoke(
         router.id,

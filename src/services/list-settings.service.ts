@@ -72,7 +72,11 @@ export class ListSettingsService {
     list: ListName,
     active: boolean,
   ): Promise<ModeChange> {
-    const router = await this.deps.access.check(auth, routerId, { ownerOnly: true });
+    const router = await this.deps.access.check(auth, routerId, {
+      ownerOnly: true,
+      operation: `${list}.${active ? 'activateMode' : 'deactivateMode'}`,
+      client,
+    });
     if (!active) {
       // Fast path with no session start and no audit event; the same check runs again
       // under the router's lock below, against a concurrent activation.
@@ -131,7 +135,11 @@ export class ListSettingsService {
     list: ListName,
     rates: { limitedMbps?: number; fullMbps?: number },
   ): Promise<RatesState> {
-    const router = await this.deps.access.check(auth, routerId, { ownerOnly: true });
+    const router = await this.deps.access.check(auth, routerId, {
+      ownerOnly: true,
+      operation: `${list}.setRates`,
+      client,
+    });
     const wanted: [RateKind, number][] = [];
     if (rates.limitedMbps !== undefined) {
       wanted.push(['limited', parseRateMbps(rates.limitedMbps, 'body.limitedMbps')]);

@@ -54,6 +54,33 @@ export class RouterAudit {
     await this.deps.audit.insert({ ...columns(event), outcome: 'succeeded' }, executor);
   }
 
+  /**
+   * Records an attempt refused before it started (403 FORBIDDEN to a member, 429
+   * RATE_LIMITED): one insert, `failed` with the refusal's code. Never throws: a
+   * write that fails is logged and counted, and the refusal is answered all the same.
+   */
+  async refused(
+    event: Omit<RouterEvent, 'client'> & { client?: ClientInfo },
+    errorCode: string,
+  ): Promise<void> {
+    const { client, ...rest } = event;
+    const from = { requestId: client?.requestId ?? null, ip: client?.ip ?? null };
+    try {
+      await this.deps.audit.insert({
+        ...columns({ ...rest, client: { userAgent: null, requestId: '', ip: '' } }),
+        ...from,
+        outcome: 'failed',
+        errorCode,
+      });
+    } catch (err) {
+      this.deps.metrics.auditWriteFailed(event.operation);
+      this.deps.log.error(
+        { err, operation: event.operation, errorCode },
+        'could not record a refused router operation',
+      );
+    }
+  }
+
   /** Records a router operation as `pending`; complete it through the returned handle. */
   async begin(event: RouterEvent): Promise<PendingAudit> {
     const id = await this.deps.audit.insert({ ...columns(event), outcome: 'pending' });

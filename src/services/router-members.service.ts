@@ -53,7 +53,11 @@ export class RouterMembersService {
     routerId: string,
     userId: string,
   ): Promise<{ removed: true }> {
-    const router = await this.deps.access.check(auth, routerId, { ownerOnly: true });
+    const router = await this.deps.access.check(auth, routerId, {
+      ownerOnly: true,
+      operation: 'router.member.remove',
+      client,
+    });
     if (userId === auth.userId) {
       throw new ConflictError(
         'CONFLICT',

@@ -126,7 +126,11 @@ export class RoutersService {
     routerId: string,
     nameInput: string,
   ): Promise<RouterView> {
-    const router = await this.deps.access.check(auth, routerId, { ownerOnly: true });
+    const router = await this.deps.access.check(auth, routerId, {
+      ownerOnly: true,
+      operation: 'router.rename',
+      client,
+    });
     const name = parseDisplayName(nameInput, 'body.name');
     await this.deps.db.transaction(async (tx) => {
       await this.deps.routers.rename(router.id, name, tx);

@@ -95,7 +95,11 @@ export class WifiService {
     routerId: string,
     rawSsid: string,
   ): Promise<WifiChange> {
-    const router = await this.deps.access.check(auth, routerId, { ownerOnly: true });
+    const router = await this.deps.access.check(auth, routerId, {
+      ownerOnly: true,
+      operation: 'wifi.setSsid',
+      client,
+    });
     const ssid = parseSsid(rawSsid, 'body.ssid');
     return this.deps.runner.execute({
       auth,
@@ -114,7 +118,11 @@ export class WifiService {
     routerId: string,
     rawPassword: string,
   ): Promise<WifiChange> {
-    const router = await this.deps.access.check(auth, routerId, { ownerOnly: true });
+    const router = await this.deps.access.check(auth, routerId, {
+      ownerOnly: true,
+      operation: 'wifi.setPassword',
+      client,
+    });
     const password = parseWifiPassword(rawPassword, 'body.password');
     // The client has replaced the password with [REDACTED] in the router's sentence.
     return this.deps.runner.execute({
@@ -144,7 +152,11 @@ export class WifiService {
    * (501, contract #21): 501 NOT_SUPPORTED_BY_ROUTER, audited as failed.
    */
   async disable(auth: AuthContext, client: ClientInfo, routerId: string): Promise<WifiChange> {
-    const router = await this.deps.access.check(auth, routerId, { ownerOnly: true });
+    const router = await this.deps.access.check(auth, routerId, {
+      ownerOnly: true,
+      operation: 'wifi.disable',
+      client,
+    });
     return this.deps.runner.execute({
       auth,
       client,

@@ -128,6 +128,46 @@ describe('router activity', () => {
     expect(block.json().data.mac).toEqual(expect.any(String));
   });
 
+  it('records refused attempts: a member’s owner-only action, a rate-limited scan; not a 404', async () => {
+    const limited = await createTestContext({
+      db: ctx.db,
+      sim: ctx.sim,
+      config: { SCAN_MIN_INTERVAL_SECONDS: '60' },
+    });
+    try {
+      const owner = await userWithRouter(ctx);
+      const member = await memberOf(ctx, owner);
+      const stranger = await userWithRouter(ctx);
+      const as = (who: RouterUser, method: 'PUT' | 'POST', path: string, payload?: object) =>
+        injectAs(limited.app, who.user, {
+          method,
+          url: `/api/v1/routers/${owner.routerId}${path}`,
+          ...(payload ? { payload } : {}),
+        });
+      expect((await as(member, 'PUT', '/whitelist/mode', { active: true })).statusCode).toBe(403);
+      expect((await as(owner, 'POST', '/scan')).statusCode).toBe(200);
+      expect((await as(member, 'POST', '/scan')).statusCode).toBe(429);
+      expect((await as(stranger, 'POST', '/scan')).statusCode).toBe(404);
+      expect((await as(stranger, 'PUT', '/whitelist/mode', { active: true })).statusCode).toBe(404);
+      const events = (await activity(owner)).json().data.events;
+      type Event = {
+        operation: string;
+        outcome: string;
+        errorCode: string | null;
+        actor: { userId: string };
+      };
+      expect(
+        events.map((e: Event) => [e.operation, e.outcome, e.errorCode, e.actor.userId]),
+      ).toEqual([
+        ['network.scan', 'failed', 'RATE_LIMITED', member.user.userId],
+        ['network.scan', 'succeeded', null, owner.user.userId],
+        ['whitelist.activateMode', 'failed', 'FORBIDDEN', member.user.userId],
+      ]);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('defaults to 50 events and shows only this router’s', async () => {
     const owner = await userWithRouter(ctx);
     const other = await userWithRouter(ctx);
