@@ -63,12 +63,9 @@ export class RouterAudit {
     event: Omit<RouterEvent, 'client'> & { client?: ClientInfo },
     errorCode: string,
   ): Promise<void> {
-    const { client, ...rest } = event;
-    const from = { requestId: client?.requestId ?? null, ip: client?.ip ?? null };
     try {
       await this.deps.audit.insert({
-        ...columns({ ...rest, client: { userAgent: null, requestId: '', ip: '' } }),
-        ...from,
+        ...columns(event),
         outcome: 'failed',
         errorCode,
       });
@@ -166,7 +163,8 @@ export class PendingAudit {
   }
 }
 
-function columns(event: RouterEvent) {
+/** The event's columns; without a client (a refusal on a read), no request id or address. */
+function columns(event: Omit<RouterEvent, 'client'> & { client?: ClientInfo }) {
   return {
     userId: event.auth.userId,
     sessionId: event.auth.sessionId,
@@ -174,7 +172,7 @@ function columns(event: RouterEvent) {
     routerExternalId: event.routerId,
     operation: event.operation,
     params: event.params ?? null,
-    requestId: event.client.requestId,
-    ip: event.client.ip,
+    requestId: event.client?.requestId ?? null,
+    ip: event.client?.ip ?? null,
   };
 }
