@@ -62,6 +62,40 @@ export async function expectUnchanged(
   expect(await invitationStateOf(ctx.db.db, router), label).toBe(before);
 }
 
+/**
+ * Runs a member's owner-only `call`: 403 FORBIDDEN, the router's domain rows byte for
+ * byte as they were, and the refusal recorded on the router's trail as one more
+ * event, `failed` with FORBIDDEN, by that member.
+ */
+export async function expectRefusedAndRecorded(
+  ctx: TestContext,
+  router: RouterUser,
+  member: LoggedInUser,
+  label: string,
+  call: () => Promise<LightMyRequestResponse>,
+): Promise<void> {
+  const domainBefore = await snapshotRouterData(ctx.db.db, router.uuid);
+  const eventsBefore = new Set((await auditEventsOf(ctx.db.db, router)).map((e) => e.id));
+  const res = await call();
+  expect(res.statusCode, `${label}: ${res.body}`).toBe(403);
+  expect(res.json().error.code, label).toBe('FORBIDDEN');
+  expect(await snapshotRouterData(ctx.db.db, router.uuid), label).toBe(domainBefore);
+  const added = (await auditEventsOf(ctx.db.db, router))
+    .filter((e) => !eventsBefore.has(e.id))
+    .map(({ id: _id, ...rest }) => rest);
+  expect(added, label).toEqual([
+    { user_id: member.userId, outcome: 'failed', error_code: 'FORBIDDEN' },
+  ]);
+}
+
+function auditEventsOf(db: Executor, router: RouterUser) {
+  return queryRows<{ id: string; user_id: string; outcome: string; error_code: string | null }>(
+    db,
+    sql`select id, user_id, outcome::text as outcome, error_code from audit_events
+         where router_id = ${router.uuid}`,
+  );
+}
+
 export async function invitationRow(db: Executor, id: string) {
   const [row] = await queryRows<{ status: string; responded_at: string | null }>(
     db,
