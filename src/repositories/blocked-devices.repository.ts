@@ -11,6 +11,15 @@ export interface BlockedDeviceRow {
   blockedAt: Date;
 }
 
+/** The columns of a blocked-device answer, with the email of who blocked it. */
+const blockedDeviceColumns = {
+  ip: userBlockedDevices.ip,
+  mac: userBlockedDevices.mac,
+  blockedBy: userBlockedDevices.blockedBy,
+  blockedByEmail: users.email,
+  blockedAt: userBlockedDevices.createdAt,
+};
+
 /** Queries on user_blocked_devices. */
 export class BlockedDevicesRepository {
   constructor(private readonly db: Executor) {}
@@ -64,13 +73,7 @@ export class BlockedDevicesRepository {
     executor: Executor = this.db,
   ): Promise<BlockedDeviceRow | null> {
     const [row] = await executor
-      .select({
-        ip: userBlockedDevices.ip,
-        mac: userBlockedDevices.mac,
-        blockedBy: userBlockedDevices.blockedBy,
-        blockedByEmail: users.email,
-        blockedAt: userBlockedDevices.createdAt,
-      })
+      .select(blockedDeviceColumns)
       .from(userBlockedDevices)
       .leftJoin(users, eq(users.id, userBlockedDevices.blockedBy))
       .where(and(eq(userBlockedDevices.routerId, routerUuid), eq(userBlockedDevices.ip, ip)))
@@ -90,13 +93,7 @@ export class BlockedDevicesRepository {
   /** The router's blocked devices, newest block first. */
   async list(routerUuid: string): Promise<BlockedDeviceRow[]> {
     return this.db
-      .select({
-        ip: userBlockedDevices.ip,
-        mac: userBlockedDevices.mac,
-        blockedBy: userBlockedDevices.blockedBy,
-        blockedByEmail: users.email,
-        blockedAt: userBlockedDevices.createdAt,
-      })
+      .select(blockedDeviceColumns)
       .from(userBlockedDevices)
       .leftJoin(users, eq(users.id, userBlockedDevices.blockedBy))
       .where(eq(userBlockedDevices.routerId, routerUuid))

@@ -114,6 +114,15 @@ export const ROUTER_CALL_ERRORS = [
 /** A change the router applies and this server then saves: it may fail after the router changed (500). */
 export const ROUTER_CHANGE_ERRORS = [...ROUTER_CALL_ERRORS, 'PERSISTENCE_FAILED'] as const;
 
+/** An owner-only change through the router, with a JSON body: everything such a route can answer. */
+export const OWNER_CHANGE_ERRORS = [
+  ...ROUTER_ROUTE_ERRORS,
+  ...BODY_ERRORS,
+  ...CHANGE_ERRORS,
+  'FORBIDDEN',
+  ...ROUTER_CHANGE_ERRORS,
+] as const;
+
 /** A schema that also admits null. */
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 

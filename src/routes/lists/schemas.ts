@@ -10,6 +10,7 @@ import {
   ROUTER_CALL_ERRORS,
   ROUTER_CHANGE_ERRORS,
   ROUTER_ROUTE_ERRORS,
+  OWNER_CHANGE_ERRORS,
 } from '../common.js';
 
 /** The two lists; each gets its own static paths so none collides with /devices, /blocked… */
@@ -236,13 +237,7 @@ export const setModeRoute = (list: ListName) => ({
   body: ModeBodySchema,
   response: {
     200: Envelope(ModeChangeSchema, 'The mode after the change.'),
-    ...errors(
-      ...ROUTER_ROUTE_ERRORS,
-      ...BODY_ERRORS,
-      ...CHANGE_ERRORS,
-      'FORBIDDEN',
-      ...ROUTER_CHANGE_ERRORS,
-    ),
+    ...errors(...OWNER_CHANGE_ERRORS),
   },
 });
 
@@ -267,12 +262,6 @@ export const setRatesRoute = (list: ListName) => ({
   body: RatesBodySchema,
   response: {
     200: Envelope(RatesSchema, 'The rates after the change.'),
-    ...errors(
-      ...ROUTER_ROUTE_ERRORS,
-      ...BODY_ERRORS,
-      ...CHANGE_ERRORS,
-      'FORBIDDEN',
-      ...ROUTER_CHANGE_ERRORS,
-    ),
+    ...errors(...OWNER_CHANGE_ERRORS),
   },
 });

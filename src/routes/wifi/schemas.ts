@@ -2,12 +2,12 @@ import { Type } from 'typebox';
 import { Envelope } from '../../http/envelope.js';
 import { ROUTER_ID_PATTERN } from '../../validation/router-input.js';
 import {
-  BODY_ERRORS,
   CHANGE_ERRORS,
   errorResponses as errors,
   ROUTER_CALL_ERRORS,
   ROUTER_CHANGE_ERRORS,
   ROUTER_ROUTE_ERRORS,
+  OWNER_CHANGE_ERRORS,
 } from '../common.js';
 
 export const WifiParamsSchema = Type.Object({
@@ -89,13 +89,7 @@ export const SetSsidRoute = {
   body: SsidBodySchema,
   response: {
     200: Envelope(WifiChangeSchema, 'The router applied the change; its Wi-Fi status now.'),
-    ...errors(
-      ...ROUTER_ROUTE_ERRORS,
-      ...BODY_ERRORS,
-      ...CHANGE_ERRORS,
-      'FORBIDDEN',
-      ...ROUTER_CHANGE_ERRORS,
-    ),
+    ...errors(...OWNER_CHANGE_ERRORS),
   },
 };
 
@@ -108,13 +102,7 @@ export const SetPasswordRoute = {
   body: PasswordBodySchema,
   response: {
     200: Envelope(WifiChangeSchema, 'The router applied the change; its Wi-Fi status now.'),
-    ...errors(
-      ...ROUTER_ROUTE_ERRORS,
-      ...BODY_ERRORS,
-      ...CHANGE_ERRORS,
-      'FORBIDDEN',
-      ...ROUTER_CHANGE_ERRORS,
-    ),
+    ...errors(...OWNER_CHANGE_ERRORS),
   },
 };
 
