@@ -13,6 +13,8 @@ export interface NewSession {
   lastSeenAt: Date;
   userAgent: string | null;
   ip: string | null;
+  authMethod: 'password' | 'oidc';
+  twoFactor: boolean;
 }
 
 /** What authentication needs, read in one round trip. */

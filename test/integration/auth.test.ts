@@ -363,6 +363,43 @@ describe('revocation and password change', () => {
   });
 });
 
+describe('accounts without a password (created by an OpenID sign-in)', () => {
+  it('sets the first password without a current one; a password account must give it', async () => {
+    const a = await registerAndLogin(app);
+    const missing = await injectAs(app, a, {
+      method: 'POST',
+      url: '/api/v1/auth/password',
+      payload: { newPassword: 'a brand new passphrase' },
+    });
+    expect(missing.statusCode).toBe(400);
+    expect(missing.json().error.details.fields[0].field).toBe('body.currentPassword');
+
+    await ctx.db.db.execute(sql`update users set password_hash = null where id = ${a.userId}`);
+    // No password at all: a login with any password is refused like a wrong one.
+    await expect(login(app, a.email, a.password)).rejects.toThrow(/401/);
+    const set = await injectAs(app, a, {
+      method: 'POST',
+      url: '/api/v1/auth/password',
+      payload: { newPassword: 'a brand new passphrase' },
+    });
+    expect(set.statusCode).toBe(200);
+    await login(app, a.email, 'a brand new passphrase');
+    const ops = await queryRows<{ operation: string }>(
+      ctx.db.db,
+      sql`select operation from audit_events where user_id = ${a.userId} and outcome = 'succeeded'`,
+    );
+    expect(ops.map((o) => o.operation)).toContain('auth.password_set');
+  });
+
+  it('lists how each session was established', async () => {
+    const a = await registerAndLogin(app);
+    const list = await injectAs(app, a, { method: 'GET', url: '/api/v1/auth/sessions' });
+    expect(list.json().data).toEqual([
+      expect.objectContaining({ id: a.sessionId, method: 'password', twoFactor: false }),
+    ]);
+  });
+});
+
 describe('expiry', () => {
   it('expires after the idle timeout, sliding with use', async () => {
     const user = await registerAndLogin(app);

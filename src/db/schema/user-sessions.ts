@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  boolean,
   index,
   inet,
   integer,
@@ -14,6 +15,9 @@ import { users } from './users.js';
 
 /** State of the Commands-Server session that mirrors this login (contract §3). */
 export const csSessionState = pgEnum('cs_session_state', ['none', 'active', 'ending', 'ended']);
+
+/** How a login session was established: the first factor (SPEC §4, issue #14). */
+export const sessionAuthMethod = pgEnum('session_auth_method', ['password', 'oidc']);
 
 export const userSessions = pgTable(
   'user_sessions',
@@ -32,6 +36,9 @@ export const userSessions = pgTable(
     revokedReason: text(),
     userAgent: text(),
     ip: inet(),
+    authMethod: sessionAuthMethod().notNull().default('password'),
+    /** A second factor (TOTP or a recovery code) was checked before the session was opened. */
+    twoFactor: boolean().notNull().default(false),
     csState: csSessionState().notNull().default('none'),
     /** Routers whose infrastructure was prepared by the current Commands-Server session. */
     csRouterIds: text()

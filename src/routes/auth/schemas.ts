@@ -19,7 +19,14 @@ export const CredentialsBodySchema = Type.Object(
 
 export const ChangePasswordBodySchema = Type.Object(
   {
-    currentPassword: Type.String({ minLength: 1, maxLength: 1024 }),
+    currentPassword: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 1024,
+        description:
+          'required when the account has a password; an account created by an OpenID sign-in sets its first one without it',
+      }),
+    ),
     newPassword: Type.String({ minLength: 1, maxLength: 1024 }),
   },
   { additionalProperties: false, $id: 'ChangePasswordRequest' },
@@ -64,6 +71,10 @@ export const SessionSchema = Type.Object(
     lastSeenAt: Type.String({ format: 'date-time' }),
     expiresAt: Type.String({ format: 'date-time' }),
     current: Type.Boolean(),
+    method: Type.Union([Type.Literal('password'), Type.Literal('oidc')], {
+      description: 'how the user signed in: email and password, or an OpenID provider',
+    }),
+    twoFactor: Type.Boolean({ description: 'a second factor was checked at sign-in' }),
   },
   { $id: 'Session' },
 );

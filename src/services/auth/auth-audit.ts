@@ -11,6 +11,8 @@ interface AuthAuditEvent {
   client: ClientInfo;
   errorCode?: string;
   params?: Record<string, unknown>;
+  /** A short summary of what the step did (never a secret). */
+  result?: Record<string, unknown>;
 }
 
 /** The audit events of registration, login, the login sessions and password changes. */
@@ -27,6 +29,7 @@ export class AuthAudit {
         outcome: event.outcome,
         errorCode: event.errorCode ?? null,
         params: event.params ?? null,
+        result: event.result ?? null,
         requestId: event.client.requestId,
         ip: event.client.ip,
       },

@@ -9,10 +9,11 @@ import type { DeviceCookies } from '../throttle/device-cookie.js';
 import type { LoginThrottle } from '../throttle/login-throttle.js';
 import { AuthAudit } from './auth-audit.js';
 import { LoginSessionsService, type SessionPolicy } from './login-sessions.service.js';
-import { LoginService, type FirstRouterLookup } from './login.service.js';
+import { LoginService } from './login.service.js';
 import { PasswordChangeService } from './password-change.service.js';
 import { PasswordSteps } from './password-steps.js';
 import { RegistrationService } from './registration.service.js';
+import { SignInSessions, type FirstRouterLookup } from './sign-in.js';
 
 interface AuthDeps {
   users: UsersRepository;
@@ -34,51 +35,17 @@ interface AuthDeps {
  * all four, the auth plugin `sessions.authenticate`.
  */
 export function createAuthServices(deps: AuthDeps) {
-  const { users, sessions, passwords, throttle, clock } = deps;
   const audit = new AuthAudit(deps.audit);
-  const passwordSteps = new PasswordSteps(passwords, deps.passwordWork);
-  const loginSessions = new LoginSessionsService({
-    users,
-    sessions,
-    audit,
-    commandsSessions: deps.commandsSessions,
-    clock,
-    policy: deps.policy,
-  });
+  const passwordSteps = new PasswordSteps(deps.passwords, deps.passwordWork);
+  // Each service takes the part of these it needs.
+  const common = { ...deps, audit, passwordSteps };
+  const loginSessions = new LoginSessionsService(common);
+  const signIn = new SignInSessions(common);
   return {
-    registration: new RegistrationService({
-      users,
-      sessions,
-      audit,
-      passwordSteps,
-      throttle,
-      clock,
-    }),
-    login: new LoginService({
-      users,
-      sessions,
-      audit,
-      passwords,
-      passwordWork: deps.passwordWork,
-      passwordSteps,
-      throttle,
-      deviceCookies: deps.deviceCookies,
-      commandsSessions: deps.commandsSessions,
-      firstRouterOf: deps.firstRouterOf,
-      clock,
-      policy: deps.policy,
-    }),
+    registration: new RegistrationService(common),
+    login: new LoginService({ ...common, signIn }),
     sessions: loginSessions,
-    passwordChange: new PasswordChangeService({
-      users,
-      sessions,
-      loginSessions,
-      audit,
-      passwords,
-      passwordSteps,
-      throttle,
-      clock,
-    }),
+    passwordChange: new PasswordChangeService({ ...common, loginSessions }),
   };
 }
 

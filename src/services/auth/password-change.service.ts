@@ -1,7 +1,7 @@
 import type { Clock } from '../../clock.js';
-import { UnauthorizedError } from '../../errors.js';
+import { NotFoundError, UnauthorizedError, ValidationError } from '../../errors.js';
 import type { LoginSessionsRepository } from '../../repositories/login-sessions.repository.js';
-import type { UserRow, UsersRepository } from '../../repositories/users.repository.js';
+import type { UsersRepository } from '../../repositories/users.repository.js';
 import type { AuthContext, ClientInfo } from '../auth-context.js';
 import type { PasswordService } from '../password.service.js';
 import type { LoginThrottle } from '../throttle/login-throttle.js';
@@ -9,7 +9,12 @@ import type { AuthAudit } from './auth-audit.js';
 import type { LoginSessionsService } from './login-sessions.service.js';
 import type { PasswordSteps } from './password-steps.js';
 
-/** Changes the caller's password and ends the account's other sessions (SPEC §4). */
+/**
+ * Changes the caller's password and ends the account's other sessions (SPEC §4).
+ * An account created by an OpenID sign-in has no password: its first one is set
+ * without a current password (the session is the proof), audited as
+ * `auth.password_set`.
+ */
 export class PasswordChangeService {
   constructor(
     private readonly deps: {
@@ -28,11 +33,18 @@ export class PasswordChangeService {
   /** Returns how many other sessions were revoked. */
   async change(
     auth: AuthContext,
-    current: string,
+    current: string | undefined,
     next: string,
     client: ClientInfo,
   ): Promise<number> {
-    const user = await this.checkCurrent(auth, current, client);
+    const user = await this.deps.users.findById(auth.userId);
+    if (!user) {
+      throw new NotFoundError('NOT_FOUND', 'Account not found');
+    }
+    const setting = user.passwordHash === null;
+    if (user.passwordHash !== null) {
+      await this.checkCurrent(auth, user.passwordHash, current, client);
+    }
     const now = this.deps.clock.now();
     const passwordHash = await this.deps.passwordSteps.acceptableHash(
       next,
@@ -47,7 +59,7 @@ export class PasswordChangeService {
         {
           userId: auth.userId,
           sessionId: auth.sessionId,
-          operation: 'auth.password_change',
+          operation: setting ? 'auth.password_set' : 'auth.password_change',
           outcome: 'succeeded',
           client,
         },
@@ -60,25 +72,26 @@ export class PasswordChangeService {
     return revoked.length;
   }
 
-  /** The caller's user when `current` is its password; otherwise audited INVALID_CREDENTIALS. */
+  /** Returns when `current` is the user's password; otherwise audited INVALID_CREDENTIALS. */
   private async checkCurrent(
     auth: AuthContext,
-    current: string,
+    passwordHash: string,
+    current: string | undefined,
     client: ClientInfo,
-  ): Promise<UserRow> {
-    const user = await this.deps.users.findById(auth.userId);
+  ): Promise<void> {
+    if (current === undefined) {
+      throw new ValidationError({ field: 'body.currentPassword', message: 'is required' });
+    }
     // The same account limits as logins, and the session's own: a stolen session
     // cannot guess the current password at speed.
     const attempt = await this.deps.throttle.reservePasswordCheck(
       { email: auth.email, ip: client.ip, sessionId: auth.sessionId },
       this.deps.clock.now().getTime(),
     );
-    const valid = user
-      ? await this.deps.passwordSteps.verifyReserved(attempt, 'other', () =>
-          this.deps.passwords.verify(user.passwordHash, current),
-        )
-      : false;
-    if (!user || !valid) {
+    const valid = await this.deps.passwordSteps.verifyReserved(attempt, 'other', () =>
+      this.deps.passwords.verify(passwordHash, current),
+    );
+    if (!valid) {
       await this.deps.audit.record({
         userId: auth.userId,
         sessionId: auth.sessionId,
@@ -90,6 +103,5 @@ export class PasswordChangeService {
       throw new UnauthorizedError('INVALID_CREDENTIALS', 'The current password is incorrect');
     }
     await attempt.succeeded();
-    return user;
   }
 }

@@ -17,6 +17,8 @@ export interface PublicSession {
   lastSeenAt: string;
   expiresAt: string;
   current: boolean;
+  method: 'password' | 'oidc';
+  twoFactor: boolean;
 }
 
 export function publicUser(user: Pick<UserRow, 'id' | 'email' | 'createdAt'>): PublicUser {
@@ -34,5 +36,7 @@ export function publicSession(s: SessionRow, currentId: string): PublicSession {
       Math.min(s.expiresAt.getTime(), s.absoluteExpiresAt.getTime()),
     ).toISOString(),
     current: s.id === currentId,
+    method: s.authMethod,
+    twoFactor: s.twoFactor,
   };
 }
