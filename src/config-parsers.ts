@@ -95,3 +95,20 @@ export const secret =
     }
     return value;
   };
+
+/**
+ * A key given as base64 (standard or url-safe) that must decode to exactly
+ * `bytes` bytes; kept as text (the configuration is frozen, a Buffer cannot be).
+ */
+export const base64Key =
+  (bytes: number): Parser<string> =>
+  (raw) => {
+    const v = raw.trim();
+    const key = /^[A-Za-z0-9+/_-]+={0,2}$/.test(v) ? Buffer.from(v, 'base64') : Buffer.alloc(0);
+    if (key.length !== bytes) {
+      throw new ParseProblem(
+        `must be ${bytes} random bytes in base64 (e.g. \`openssl rand -base64 ${bytes}\`), got ${key.length} bytes`,
+      );
+    }
+    return v;
+  };

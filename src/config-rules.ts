@@ -68,6 +68,11 @@ function productionProblems(v: Parsed, database: DatabaseConfig): string[] {
       'DEVICE_COOKIE_SECRET is required in production (32+ random characters, the same on every instance; e.g. `openssl rand -base64 48`).',
     );
   }
+  if (v.DATA_ENCRYPTION_KEY === undefined) {
+    problems.push(
+      'DATA_ENCRYPTION_KEY is required in production (32 random bytes in base64, the same on every instance and kept safe: without it the two-factor secrets cannot be read; e.g. `openssl rand -base64 32`).',
+    );
+  }
   return problems;
 }
 

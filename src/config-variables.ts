@@ -5,6 +5,7 @@
  */
 
 import {
+  base64Key,
   boolean,
   integer,
   oneOf,
@@ -193,6 +194,11 @@ export const VARIABLES = {
     description:
       'key (32+ characters) that signs device cookies; required in production, random per process when unset',
     parse: secret(32),
+  },
+  DATA_ENCRYPTION_KEY: {
+    description:
+      'key (32 bytes, base64) that encrypts two-factor secrets at rest and keys the recovery-code hashes; required in production, generated once beside the data in development',
+    parse: base64Key(32),
   },
   SCAN_MIN_INTERVAL_SECONDS: {
     description: 'shortest time between two scans of one router',

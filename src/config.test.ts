@@ -73,11 +73,13 @@ describe(loadConfig.name, () => {
     expect(problems.join('\n')).toContain('COMMANDS_SERVER_URL is required in production');
     expect(problems.join('\n')).toContain('COOKIE_SECURE must be true');
     expect(problems.join('\n')).toContain('DEVICE_COOKIE_SECRET is required in production');
+    expect(problems.join('\n')).toContain('DATA_ENCRYPTION_KEY is required in production');
     const sut = loadConfig({
       NODE_ENV: 'production',
       COMMANDS_SERVER_URL: 'http://10.0.0.5:5000',
       COOKIE_SECURE: 'true',
       DEVICE_COOKIE_SECRET: 'x'.repeat(32),
+      DATA_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
     });
     expect(sut.sessions.cookieSecure).toBe(true);
   });
@@ -86,6 +88,15 @@ describe(loadConfig.name, () => {
     const problems = problemsOf({ DEVICE_COOKIE_SECRET: 'hunter2-short' });
     expect(problems[0]).toMatch(/^DEVICE_COOKIE_SECRET must be at least 32 characters/);
     expect(problems.join('\n')).not.toContain('hunter2');
+  });
+
+  it('takes DATA_ENCRYPTION_KEY as exactly 32 bytes of base64, without echoing it', () => {
+    const problems = problemsOf({ DATA_ENCRYPTION_KEY: 'c2VjcmV0LWtleQ==' });
+    expect(problems[0]).toMatch(/^DATA_ENCRYPTION_KEY must be 32 random bytes in base64/);
+    expect(problems.join('\n')).not.toContain('c2VjcmV0LWtleQ');
+    const key = Buffer.alloc(32, 9);
+    const parsed = loadConfig({ DATA_ENCRYPTION_KEY: key.toString('base64url') });
+    expect(Buffer.from(parsed.dataEncryptionKey!, 'base64')).toEqual(key);
   });
 
   it('enforces the OWASP floor for argon2id', () => {
@@ -153,6 +164,7 @@ describe(loadConfig.name, () => {
       COMMANDS_SERVER_URL: 'http://10.0.0.5:5000',
       COOKIE_SECURE: 'true',
       DEVICE_COOKIE_SECRET: 'd'.repeat(32),
+      DATA_ENCRYPTION_KEY: Buffer.alloc(32, 5).toString('base64'),
       DATABASE_URL: 'postgres://db.internal/netpilot',
     };
     const hidden = loadConfig(production);
@@ -179,6 +191,7 @@ describe(loadConfig.name, () => {
       COMMANDS_SERVER_URL: 'http://10.0.0.5:5000',
       COOKIE_SECURE: 'true',
       DEVICE_COOKIE_SECRET: 'd'.repeat(32),
+      DATA_ENCRYPTION_KEY: Buffer.alloc(32, 5).toString('base64'),
       METRICS_TOKEN: 'c'.repeat(32),
     };
     expect(problemsOf({ ...production, PGLITE_DATA_DIR: 'memory://' })).toEqual([

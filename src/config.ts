@@ -53,6 +53,8 @@ export interface Config {
   };
   /** null: a random key per process (device cookies then last until a restart). */
   deviceCookieSecret: string | null;
+  /** Base64 of 32 bytes; null: generated once and kept beside the data (development only; see data-key.ts). */
+  dataEncryptionKey: string | null;
   scanMinIntervalMs: number;
   invitationTtlMs: number;
   operations: {
@@ -127,6 +129,7 @@ function toConfig(v: Parsed, database: DatabaseConfig, warnings: string[]): Conf
       registrationWindowMs: v.REGISTER_THROTTLE_WINDOW_SECONDS * SECOND,
     },
     deviceCookieSecret: v.DEVICE_COOKIE_SECRET ?? null,
+    dataEncryptionKey: v.DATA_ENCRYPTION_KEY ?? null,
     scanMinIntervalMs: v.SCAN_MIN_INTERVAL_SECONDS * SECOND,
     invitationTtlMs: v.INVITATION_TTL_HOURS * 60 * MINUTE,
     operations: {

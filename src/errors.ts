@@ -9,6 +9,10 @@ export const ERROR_CODES = {
   MALFORMED_REQUEST: 400,
   UNAUTHENTICATED: 401,
   INVALID_CREDENTIALS: 401,
+  /** A wrong, reused or out-of-window authenticator code, or an unknown or spent recovery code. */
+  TWO_FACTOR_CODE_INVALID: 401,
+  TWO_FACTOR_CHALLENGE_INVALID: 401,
+  REAUTHENTICATION_REQUIRED: 401,
   FORBIDDEN: 403,
   CSRF_REJECTED: 403,
   NOT_FOUND: 404,
@@ -25,6 +29,8 @@ export const ERROR_CODES = {
   EMAIL_TAKEN: 409,
   ROUTER_ALREADY_CLAIMED: 409,
   CONFLICT: 409,
+  TWO_FACTOR_ALREADY_ENABLED: 409,
+  TWO_FACTOR_NOT_ENABLED: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   TOO_MANY_ATTEMPTS: 429,
@@ -59,6 +65,12 @@ export const ERROR_DESCRIPTIONS: { readonly [C in ErrorCode]: string } = {
   UNAUTHENTICATED:
     'No valid session: the bearer token or session cookie is missing, unknown, expired or revoked (or, on /metrics, the METRICS_TOKEN is wrong).',
   INVALID_CREDENTIALS: 'The email or password (or the current password) is incorrect.',
+  TWO_FACTOR_CODE_INVALID:
+    'The authenticator code is wrong, was already used, or is more than one 30-second step away; or the recovery code is unknown or spent.',
+  TWO_FACTOR_CHALLENGE_INVALID:
+    'The two-factor sign-in step is unknown, older than 5 minutes, already used, or spent by too many wrong codes: sign in again.',
+  REAUTHENTICATION_REQUIRED:
+    'This change needs the password re-entered (or, for an account without a password, a sign-in within the last 10 minutes).',
   FORBIDDEN: 'The caller is a member of the router but the operation is for its owner only.',
   CSRF_REJECTED:
     'A change authenticated by the session cookie came from an origin that is not allowed.',
@@ -78,6 +90,10 @@ export const ERROR_DESCRIPTIONS: { readonly [C in ErrorCode]: string } = {
   ROUTER_ALREADY_CLAIMED: 'Another user already owns this router.',
   CONFLICT:
     'The request contradicts the current state (e.g. the owner removing themself from their router).',
+  TWO_FACTOR_ALREADY_ENABLED:
+    'Two-factor authentication is already on; disable it first to enrol another authenticator.',
+  TWO_FACTOR_NOT_ENABLED:
+    'Two-factor authentication is not on (or, for enable, was not set up first with POST /auth/2fa/setup).',
   PAYLOAD_TOO_LARGE: 'The body is larger than the server accepts (64 KiB).',
   UNSUPPORTED_MEDIA_TYPE: 'The body is not sent as application/json.',
   TOO_MANY_ATTEMPTS: 'Too many failed password attempts; retry after Retry-After seconds.',
@@ -160,7 +176,14 @@ export class NotFoundError extends AppError {
 
 export class ConflictError extends AppError {
   constructor(
-    code: Extract<ErrorCode, 'EMAIL_TAKEN' | 'ROUTER_ALREADY_CLAIMED' | 'CONFLICT'>,
+    code: Extract<
+      ErrorCode,
+      | 'EMAIL_TAKEN'
+      | 'ROUTER_ALREADY_CLAIMED'
+      | 'CONFLICT'
+      | 'TWO_FACTOR_ALREADY_ENABLED'
+      | 'TWO_FACTOR_NOT_ENABLED'
+    >,
     message: string,
   ) {
     super(code, message);
@@ -169,7 +192,14 @@ export class ConflictError extends AppError {
 
 export class UnauthorizedError extends AppError {
   constructor(
-    code: Extract<ErrorCode, 'UNAUTHENTICATED' | 'INVALID_CREDENTIALS'> = 'UNAUTHENTICATED',
+    code: Extract<
+      ErrorCode,
+      | 'UNAUTHENTICATED'
+      | 'INVALID_CREDENTIALS'
+      | 'TWO_FACTOR_CODE_INVALID'
+      | 'TWO_FACTOR_CHALLENGE_INVALID'
+      | 'REAUTHENTICATION_REQUIRED'
+    > = 'UNAUTHENTICATED',
     message = 'Authentication required',
   ) {
     super(code, message);

@@ -86,6 +86,7 @@ export async function startServer(options: {
     SCAN_MIN_INTERVAL_SECONDS: '0',
     DB_POOL_MAX: String(options.poolMax),
     DEVICE_COOKIE_SECRET: randomBytes(32).toString('base64url'),
+    DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
   };
   if ((options.throttle ?? 'relaxed') === 'relaxed') {
     // The load comes from one address: its limits are measured by the flood scenario.

@@ -7,6 +7,8 @@ export type SessionRow = typeof userSessions.$inferSelect;
 
 export interface NewSession {
   userId: string;
+  /** The app clock's time, like the expiries: the sign-in's age is judged by that clock. */
+  createdAt: Date;
   tokenHash: string;
   expiresAt: Date;
   absoluteExpiresAt: Date;
@@ -20,6 +22,7 @@ export interface NewSession {
 /** What authentication needs, read in one round trip. */
 export interface AuthenticatedRow {
   sessionId: string;
+  signedInAt: Date;
   tokenHash: string;
   expiresAt: Date;
   absoluteExpiresAt: Date;
@@ -160,6 +163,7 @@ export class LoginSessionsRepository {
 /** What authentication reads of a session and its user. */
 const liveSessionColumns = {
   sessionId: userSessions.id,
+  signedInAt: userSessions.createdAt,
   tokenHash: userSessions.tokenHash,
   expiresAt: userSessions.expiresAt,
   absoluteExpiresAt: userSessions.absoluteExpiresAt,

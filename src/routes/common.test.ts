@@ -9,6 +9,7 @@ const AUTH: AuthContext = {
   email: 'a@example.com',
   sessionId: '00000000-0000-4000-8000-000000000002',
   sessionExpiresAt: new Date(0),
+  signedInAt: new Date(0),
 };
 
 /** Just what caller() reads of a request. */

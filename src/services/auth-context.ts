@@ -6,6 +6,8 @@ export interface AuthContext {
   email: string;
   sessionId: string;
   sessionExpiresAt: Date;
+  /** When this session was opened: a recent sign-in stands in for re-entering the password. */
+  signedInAt: Date;
   /**
    * When authentication was asked about a router (router routes): the caller's
    * access to it, read in the same query; null when it does not exist or the

@@ -15,10 +15,13 @@ import { RouterSettingsRepository } from '../repositories/router-settings.reposi
 import { RoutersRepository } from '../repositories/routers.repository.js';
 import { CommandsSessionStateRepository } from '../repositories/commands-session-state.repository.js';
 import { LoginSessionsRepository } from '../repositories/login-sessions.repository.js';
+import { TwoFactorRepository } from '../repositories/two-factor.repository.js';
 import { UsersRepository } from '../repositories/users.repository.js';
 import { AccessListsService } from './access-lists.service.js';
 import { ActivityService } from './activity.service.js';
+import { resolveDataKey } from './auth/data-key.js';
 import { createAuthServices } from './auth/index.js';
+import { SecretBox } from './auth/secret-box.js';
 import { BlockingService } from './blocking.service.js';
 import { CommandsSessionService } from './commands-session.service.js';
 import { DevicesService } from './devices.service.js';
@@ -35,7 +38,7 @@ import { RouterAccessPolicy } from './router-access.policy.js';
 import { RouterAudit } from './router-audit.js';
 import { RouterOperationRunner } from './router-operation.runner.js';
 import { RoutersService } from './routers.service.js';
-import { SessionSweeper } from './session-sweeper.job.js';
+import { SessionSweeper, type Cleanup } from './session-sweeper.job.js';
 import { UsageService } from './usage.service.js';
 import { WifiService } from './wifi.service.js';
 
@@ -65,6 +68,7 @@ function createRepositories(db: DbHandle['db']) {
     invitations: new InvitationsRepository(db),
     accessLists: new AccessListsRepository(db),
     routerSettings: new RouterSettingsRepository(db),
+    twoFactor: new TwoFactorRepository(db),
   };
 }
 
@@ -144,6 +148,34 @@ function createRouterServices(
   };
 }
 
+/** The sweeper: Commands-Server sessions to end, and expired rows to delete. */
+function createSweeper(
+  deps: ServiceDeps,
+  repos: Repositories,
+  commandsSessions: CommandsSessionService,
+) {
+  const { config } = deps;
+  const cleanups: Cleanup[] = [
+    {
+      name: 'login_challenges',
+      // An hour past expiry: long enough to read a failed sign-in's challenge while debugging.
+      run: (now) => repos.twoFactor.deleteChallengesBefore(new Date(now.getTime() - 3_600_000)),
+    },
+  ];
+  return new SessionSweeper(
+    repos.sessionState,
+    commandsSessions,
+    deps.clock,
+    deps.log.child({ component: 'sweeper' }),
+    {
+      intervalMs: config.sessions.sweepIntervalMs,
+      retentionMs: config.sessions.retentionMs,
+      leaseMs: config.commandsServer.timeoutMs + 30_000,
+      cleanups,
+    },
+  );
+}
+
 /** The whole object graph, built in one place. */
 export function createServices(deps: ServiceDeps) {
   const { config, clock, log } = deps;
@@ -160,6 +192,8 @@ export function createServices(deps: ServiceDeps) {
     users: repos.users,
     sessions: repos.sessions,
     audit: repos.audit,
+    twoFactor: repos.twoFactor,
+    box: new SecretBox(resolveDataKey(config, log)),
     commandsSessions,
     firstRouterOf: (userId) => repos.routers.firstRouterIdOf(userId),
     clock,
@@ -168,17 +202,7 @@ export function createServices(deps: ServiceDeps) {
       absoluteLifetimeMs: config.sessions.absoluteLifetimeMs,
     },
   });
-  const sweeper = new SessionSweeper(
-    repos.sessionState,
-    commandsSessions,
-    clock,
-    log.child({ component: 'sweeper' }),
-    {
-      intervalMs: config.sessions.sweepIntervalMs,
-      retentionMs: config.sessions.retentionMs,
-      leaseMs: config.commandsServer.timeoutMs + 30_000,
-    },
-  );
+  const sweeper = createSweeper(deps, repos, commandsSessions);
   return {
     repositories: repos,
     ...protection,

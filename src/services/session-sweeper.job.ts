@@ -3,17 +3,26 @@ import type { Clock } from '../clock.js';
 import type { CommandsSessionStateRepository } from '../repositories/commands-session-state.repository.js';
 import type { CommandsSessionService } from './commands-session.service.js';
 
+/** Rows past their use that the sweeper deletes on each pass; answers how many went. */
+export interface Cleanup {
+  name: string;
+  run(now: Date): Promise<number>;
+}
+
 export interface SweeperOptions {
   intervalMs: number;
   retentionMs: number;
   /** How long a claimed session stays leased to this sweeper (longer than one end call). */
   leaseMs: number;
   batchSize?: number;
+  /** Other expired rows to delete on each pass (sign-in challenges, …). */
+  cleanups?: readonly Cleanup[];
 }
 
 /**
  * Ends the Commands-Server session of every expired or revoked login, retries
- * failed ends with backoff until they succeed, and deletes long-dead rows.
+ * failed ends with backoff until they succeed, and deletes long-dead rows
+ * (sessions, and what `cleanups` name).
  * Safe in several instances at once: sessions are claimed with
  * FOR UPDATE SKIP LOCKED and leased, so no two sweepers end the same one.
  */
@@ -84,6 +93,12 @@ export class SessionSweeper {
     );
     if (deleted > 0) {
       this.log.info({ deleted }, 'deleted long-dead sessions');
+    }
+    for (const cleanup of this.options.cleanups ?? []) {
+      const n = await cleanup.run(this.clock.now());
+      if (n > 0) {
+        this.log.info({ deleted: n, rows: cleanup.name }, 'deleted expired rows');
+      }
     }
   }
 

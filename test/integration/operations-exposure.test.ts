@@ -14,6 +14,7 @@ const PRODUCTION = {
   NODE_ENV: 'production',
   COOKIE_SECURE: 'true',
   DEVICE_COOKIE_SECRET: 'd'.repeat(32),
+  DATA_ENCRYPTION_KEY: Buffer.alloc(32, 5).toString('base64'),
   DATABASE_URL: 'postgres://not-opened.invalid/netpilot',
 };
 

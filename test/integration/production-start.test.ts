@@ -39,6 +39,7 @@ function production(extra: Record<string, string> = {}): Record<string, string> 
     COMMANDS_SERVER_URL: sim.url,
     COOKIE_SECURE: 'true',
     DEVICE_COOKIE_SECRET: 'd'.repeat(32),
+    DATA_ENCRYPTION_KEY: Buffer.alloc(32, 5).toString('base64'),
     ...extra,
   };
 }

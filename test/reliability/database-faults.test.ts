@@ -159,6 +159,7 @@ describe.skipIf(privatePostgresUnavailable !== null)(`database faults${skipReaso
         email: user.email,
         sessionId: user.sessionId,
         sessionExpiresAt: new Date(Date.now() + 60_000),
+        signedInAt: new Date(),
       };
       const access = await app.services.access.check(auth, router.routerId);
       ctx.sim.faults.inject({

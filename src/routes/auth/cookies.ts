@@ -10,12 +10,13 @@ const DEVICE_COOKIE_MAX_AGE_SECONDS = 180 * 24 * 60 * 60;
 
 /**
  * The cookies the auth routes set: the session cookie (the bearer token, for
- * browsers) and the device cookie. The device cookie outlives sessions and
+ * browsers), the device cookie and the two-factor challenge cookie. The device cookie outlives sessions and
  * logouts: it names this browser, not a login.
  */
 export function authCookies(options: AuthCookiesOptions) {
   const { cookieName } = options;
   const deviceCookieName = `${cookieName}_device`;
+  const challengeCookieName = `${cookieName}_2fa`;
   const attributes = {
     httpOnly: true,
     sameSite: 'lax',
@@ -32,6 +33,12 @@ export function authCookies(options: AuthCookiesOptions) {
         ...attributes,
         maxAge: DEVICE_COOKIE_MAX_AGE_SECONDS,
       }),
+    /** The two-factor challenge of a sign-in that ends in a redirect (OpenID), until verified. */
+    challenge: (request: FastifyRequest): string | undefined =>
+      request.cookies[challengeCookieName],
+    setChallenge: (reply: FastifyReply, token: string, expires: Date) =>
+      reply.setCookie(challengeCookieName, token, { ...attributes, expires }),
+    clearChallenge: (reply: FastifyReply) => reply.clearCookie(challengeCookieName, attributes),
   };
 }
 

@@ -4,6 +4,7 @@ import { ok } from '../../http/envelope.js';
 import type { AuthServices } from '../../services/auth/index.js';
 import { authed, caller, clientInfo, type TypeBoxApp } from '../common.js';
 import { authCookies, type AuthCookies } from './cookies.js';
+import { twoFactorRoutes } from './two-factor.js';
 import {
   ChangePasswordRoute,
   ListSessionsRoute,
@@ -27,6 +28,7 @@ export default async function authRoutes(fastify: FastifyInstance, options: Auth
   const cookies = authCookies(options);
   publicRoutes(app, options.auth, cookies);
   signedInRoutes(app, options.auth, cookies);
+  twoFactorRoutes(app, options.auth, cookies);
 }
 
 /** Registration and login: the routes that need no session. */
@@ -41,9 +43,13 @@ function publicRoutes(app: TypeBoxApp, authService: AuthServices, cookies: AuthC
     const { email, password } = request.body;
     const device = cookies.device(request);
     const result = await authService.login.login(email, password, clientInfo(request), device);
-    cookies.setSession(reply, result.token, result.absoluteExpiresAt);
+    if (result.kind === 'twoFactorRequired') {
+      cookies.setDevice(reply, result.deviceCookie);
+      return ok(request, reply, result.challenge);
+    }
+    const { user, session, token, absoluteExpiresAt } = result.signedIn;
+    cookies.setSession(reply, token, absoluteExpiresAt);
     cookies.setDevice(reply, result.deviceCookie);
-    const { user, session, token } = result;
     return ok(request, reply, { user, session, token });
   });
 }

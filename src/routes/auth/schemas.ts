@@ -84,6 +84,18 @@ export const RevokedSchema = Type.Object(
   { $id: 'RevokedSessions' },
 );
 
+/** The login answer of a user with two-factor authentication on (see two-factor.schemas.ts). */
+export const TwoFactorChallengeSchema = Type.Object(
+  {
+    twoFactorRequired: Type.Literal(true),
+    challengeToken: Type.String({
+      description: 'single use; send it to POST /api/v1/auth/2fa/verify with a code',
+    }),
+    expiresAt: Type.String({ format: 'date-time', description: 'five minutes after the login' }),
+  },
+  { $id: 'TwoFactorChallenge' },
+);
+
 const LoggedOutSchema = Type.Object({ loggedOut: Type.Literal(true) }, { $id: 'LoggedOut' });
 
 // The endpoints: what each validates and answers, and how the OpenAPI document
@@ -113,7 +125,10 @@ export const LoginRoute = {
     'Also sets a device cookie: later logins from this browser are throttled by its own counter only, so guesses from elsewhere cannot lock its user out. 429 with Retry-After while backing off; 503 BUSY with Retry-After when too much password work is queued.',
   body: CredentialsBodySchema,
   response: {
-    200: Envelope(LoginResultSchema, 'Logged in: the user, the new session and its bearer token.'),
+    200: Envelope(
+      Type.Union([LoginResultSchema, TwoFactorChallengeSchema]),
+      'Logged in: the user, the new session and its bearer token. With two-factor authentication on, no session yet: a challenge for POST /auth/2fa/verify (`twoFactorRequired: true`).',
+    ),
     ...errors(
       'VALIDATION_FAILED',
       ...BODY_ERRORS,

@@ -1,6 +1,7 @@
 import type { Clock } from '../../clock.js';
 import type { AuditRepository } from '../../repositories/audit.repository.js';
 import type { LoginSessionsRepository } from '../../repositories/login-sessions.repository.js';
+import type { TwoFactorRepository } from '../../repositories/two-factor.repository.js';
 import type { UsersRepository } from '../../repositories/users.repository.js';
 import type { CommandsSessionService } from '../commands-session.service.js';
 import type { PasswordService } from '../password.service.js';
@@ -12,10 +13,19 @@ import { LoginSessionsService, type SessionPolicy } from './login-sessions.servi
 import { LoginService } from './login.service.js';
 import { PasswordChangeService } from './password-change.service.js';
 import { PasswordSteps } from './password-steps.js';
+import { Reauthentication } from './reauthentication.js';
 import { RegistrationService } from './registration.service.js';
+import { SecondFactor } from './second-factor.js';
+import type { SecretBox } from './secret-box.js';
 import { SignInSessions, type FirstRouterLookup } from './sign-in.js';
+import { Totp } from './totp.js';
+import { TwoFactorChallenges } from './two-factor-challenges.js';
+import { TwoFactorService } from './two-factor.service.js';
 
 interface AuthDeps {
+  twoFactor: TwoFactorRepository;
+  /** Seals the TOTP secrets and keys the recovery-code hashes (DATA_ENCRYPTION_KEY). */
+  box: SecretBox;
   users: UsersRepository;
   sessions: LoginSessionsRepository;
   audit: AuditRepository;
@@ -40,12 +50,18 @@ export function createAuthServices(deps: AuthDeps) {
   // Each service takes the part of these it needs.
   const common = { ...deps, audit, passwordSteps };
   const loginSessions = new LoginSessionsService(common);
+  const reauth = new Reauthentication(common);
   const signIn = new SignInSessions(common);
+  const totp = new Totp(deps.clock);
+  const secondFactor = new SecondFactor({ ...common, totp });
+  const challenges = new TwoFactorChallenges({ ...common, secondFactor, signIn });
   return {
     registration: new RegistrationService(common),
-    login: new LoginService({ ...common, signIn }),
+    login: new LoginService({ ...common, signIn, challenges }),
     sessions: loginSessions,
-    passwordChange: new PasswordChangeService({ ...common, loginSessions }),
+    passwordChange: new PasswordChangeService({ ...common, loginSessions, reauth }),
+    twoFactor: new TwoFactorService({ ...common, secondFactor, totp, reauth }),
+    challenges,
   };
 }
 

@@ -72,6 +72,7 @@ export class LoginSessionsService {
       userId: row.userId,
       email: row.email,
       sessionId: row.sessionId,
+      signedInAt: row.signedInAt,
       sessionExpiresAt: await this.slideIdleExpiry(row, now),
     };
     if (routerId !== undefined && withRouter) {

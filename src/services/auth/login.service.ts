@@ -10,11 +10,13 @@ import type { LoginThrottle } from '../throttle/login-throttle.js';
 import type { AuthAudit } from './auth-audit.js';
 import type { PasswordSteps } from './password-steps.js';
 import type { SignInSessions } from './sign-in.js';
+import type { TwoFactorChallenges } from './two-factor-challenges.js';
 
 /**
- * Logs a user in (SPEC §4): the throttled password check, a new login session
- * with its token, the device cookie, and a Commands-Server session started in
- * the background.
+ * Logs a user in (SPEC §4): the throttled password check, then a new login
+ * session (SignInSessions) — or, for a user with two-factor authentication on,
+ * a challenge that POST /auth/2fa/verify turns into the session — and the
+ * device cookie.
  */
 export class LoginService {
   constructor(
@@ -27,6 +29,7 @@ export class LoginService {
       throttle: LoginThrottle;
       deviceCookies: DeviceCookies;
       signIn: SignInSessions;
+      challenges: TwoFactorChallenges;
       clock: Clock;
     },
   ) {}
@@ -41,12 +44,15 @@ export class LoginService {
     const deviceNonce = this.deps.deviceCookies.trustedNonce(email, deviceCookie);
     const user = await this.checkCredentials(email, password, deviceNonce, client, now);
     await this.rehashIfOutdated(user, password);
-    const signedIn = await this.deps.signIn.open(
-      user,
-      { method: 'password', twoFactor: false },
-      client,
-    );
-    return { ...signedIn, deviceCookie: this.deps.deviceCookies.issue(email, deviceCookie) };
+    // The device cookie attests a right password, with or without a second step.
+    const device = this.deps.deviceCookies.issue(email, deviceCookie);
+    if (await this.deps.challenges.required(user.id)) {
+      const challenge = await this.deps.challenges.issue(user, 'password', client);
+      return { kind: 'twoFactorRequired' as const, challenge, deviceCookie: device };
+    }
+    const how = { method: 'password', twoFactor: false } as const;
+    const signedIn = await this.deps.signIn.open(user, how, client);
+    return { kind: 'signedIn' as const, signedIn, deviceCookie: device };
   }
 
   /** The user whose password this is; otherwise the failure is audited and INVALID_CREDENTIALS thrown. */

@@ -1,13 +1,12 @@
 import type { Clock } from '../../clock.js';
-import { NotFoundError, UnauthorizedError, ValidationError } from '../../errors.js';
+import { NotFoundError, ValidationError } from '../../errors.js';
 import type { LoginSessionsRepository } from '../../repositories/login-sessions.repository.js';
 import type { UsersRepository } from '../../repositories/users.repository.js';
 import type { AuthContext, ClientInfo } from '../auth-context.js';
-import type { PasswordService } from '../password.service.js';
-import type { LoginThrottle } from '../throttle/login-throttle.js';
 import type { AuthAudit } from './auth-audit.js';
 import type { LoginSessionsService } from './login-sessions.service.js';
 import type { PasswordSteps } from './password-steps.js';
+import type { Reauthentication } from './reauthentication.js';
 
 /**
  * Changes the caller's password and ends the account's other sessions (SPEC §4).
@@ -23,9 +22,8 @@ export class PasswordChangeService {
       sessions: LoginSessionsRepository;
       loginSessions: LoginSessionsService;
       audit: AuthAudit;
-      passwords: PasswordService;
       passwordSteps: PasswordSteps;
-      throttle: LoginThrottle;
+      reauth: Reauthentication;
       clock: Clock;
     },
   ) {}
@@ -43,7 +41,11 @@ export class PasswordChangeService {
     }
     const setting = user.passwordHash === null;
     if (user.passwordHash !== null) {
-      await this.checkCurrent(auth, user.passwordHash, current, client);
+      if (current === undefined) {
+        throw new ValidationError({ field: 'body.currentPassword', message: 'is required' });
+      }
+      const operation = 'auth.password_change';
+      await this.deps.reauth.checkPassword(auth, client, user.passwordHash, current, operation);
     }
     const now = this.deps.clock.now();
     const passwordHash = await this.deps.passwordSteps.acceptableHash(
@@ -70,38 +72,5 @@ export class PasswordChangeService {
     });
     this.deps.loginSessions.endCommandsSessions(revoked);
     return revoked.length;
-  }
-
-  /** Returns when `current` is the user's password; otherwise audited INVALID_CREDENTIALS. */
-  private async checkCurrent(
-    auth: AuthContext,
-    passwordHash: string,
-    current: string | undefined,
-    client: ClientInfo,
-  ): Promise<void> {
-    if (current === undefined) {
-      throw new ValidationError({ field: 'body.currentPassword', message: 'is required' });
-    }
-    // The same account limits as logins, and the session's own: a stolen session
-    // cannot guess the current password at speed.
-    const attempt = await this.deps.throttle.reservePasswordCheck(
-      { email: auth.email, ip: client.ip, sessionId: auth.sessionId },
-      this.deps.clock.now().getTime(),
-    );
-    const valid = await this.deps.passwordSteps.verifyReserved(attempt, 'other', () =>
-      this.deps.passwords.verify(passwordHash, current),
-    );
-    if (!valid) {
-      await this.deps.audit.record({
-        userId: auth.userId,
-        sessionId: auth.sessionId,
-        operation: 'auth.password_change',
-        outcome: 'failed',
-        client,
-        errorCode: 'INVALID_CREDENTIALS',
-      });
-      throw new UnauthorizedError('INVALID_CREDENTIALS', 'The current password is incorrect');
-    }
-    await attempt.succeeded();
   }
 }

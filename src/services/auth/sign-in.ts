@@ -72,6 +72,7 @@ export class SignInSessions {
       const created = await this.deps.sessions.create(
         {
           userId: user.id,
+          createdAt: now,
           tokenHash: hashToken(token),
           expiresAt: new Date(now.getTime() + this.deps.policy.idleTimeoutMs),
           absoluteExpiresAt: new Date(now.getTime() + this.deps.policy.absoluteLifetimeMs),

@@ -84,6 +84,24 @@ export class LoginThrottle {
     return this.reserve(rules, nowMs, { reset: rules.map((r) => r.key) });
   }
 
+  /**
+   * A second-factor code (sign-in challenge, or a 2FA change of a signed-in
+   * user): the scope's own counter (the challenge or the session), the account's
+   * login counter, and an account-wide second-factor counter that a right
+   * password does not reset, so knowing the password never buys fresh guesses.
+   */
+  async reserveSecondFactor(
+    target: { email: string; scope: string },
+    nowMs: number,
+  ): Promise<Reservation> {
+    const free = this.limits.freeAttempts;
+    const scope = rule(`2fa:scope:${target.scope}`, free, LONG_MAX_DELAY_MS);
+    const secondFactor = rule(`2fa:acct:${target.email}`, free * 2, LONG_MAX_DELAY_MS);
+    const account = rule(`login:acct:${target.email}`, free * 10, ACCOUNT_MAX_DELAY_MS);
+    const rules = [scope, secondFactor, account];
+    return this.reserve(rules, nowMs, { reset: rules.map((r) => r.key) });
+  }
+
   /** Counts a registration from `ip`; 429 RATE_LIMITED past the per-address limit. */
   async countRegistration(ip: string, nowMs: number): Promise<void> {
     const { count, resetInMs } = await this.store.hit(
