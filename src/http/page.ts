@@ -1,4 +1,5 @@
 import { Type, type TSchema } from 'typebox';
+import { PAGE_DEFAULT_LIMIT, PAGE_MAX_LIMIT } from '../services/pagination.js';
 
 /**
  * The query parameters of every paginated list (issue #13, "One list shape").
@@ -9,9 +10,9 @@ export const pageQueryProperties = {
   limit: Type.Optional(
     Type.Integer({
       minimum: 1,
-      maximum: 500,
-      default: 100,
-      description: 'rows per page, 1 to 500 (default 100)',
+      maximum: PAGE_MAX_LIMIT,
+      default: PAGE_DEFAULT_LIMIT,
+      description: `rows per page, 1 to ${PAGE_MAX_LIMIT} (default ${PAGE_DEFAULT_LIMIT})`,
     }),
   ),
   cursor: Type.Optional(

@@ -124,16 +124,19 @@ function filterOf(filter: DeviceFilter): SQL | undefined {
   );
 }
 
-/** One page of the inventory: `limit` devices after `after` in `order`, filtered. */
-export function inventoryPageQuery(
-  db: Executor,
-  routerUuid: string,
-  page: KeysetPage & { order: Keyset; filter: DeviceFilter },
-) {
+/** What {@link DevicesRepository.listWithState} is asked: a page, its order and filters. */
+export type InventoryPage = KeysetPage & { order: Keyset; filter: DeviceFilter };
+
+function select(db: Executor, order: Keyset) {
   return db
-    .select({ ...inventoryColumns, sortKeys: sortKeysOf(page.order) })
+    .select({ ...inventoryColumns, sortKeys: sortKeysOf(order) })
     .from(userDevices)
-    .innerJoin(routers, eq(routers.id, userDevices.routerId))
+    .innerJoin(routers, eq(routers.id, userDevices.routerId));
+}
+
+/** One page of the inventory: `limit` devices after `after` in `order`, filtered. */
+export function inventoryPageQuery(db: Executor, routerUuid: string, page: InventoryPage) {
+  return select(db, page.order)
     .where(
       and(
         eq(userDevices.routerId, routerUuid),
@@ -143,4 +146,22 @@ export function inventoryPageQuery(
     )
     .orderBy(...orderOf(page.order))
     .limit(page.limit);
+}
+
+/**
+ * The first page of an order with no filter, prepared: what a client reads most
+ * (bench scenario 1). Placeholders `routerUuid` and `limit`.
+ */
+export function preparedFirstPage(db: Executor, order: Keyset) {
+  return select(db, order)
+    .where(eq(userDevices.routerId, sql.placeholder('routerUuid')))
+    .orderBy(...orderOf(order))
+    .limit(sql.placeholder('limit'))
+    .prepare(`devices_first_page_${order.name.replaceAll(':', '_')}`);
+}
+
+/** Whether a page is a first page with no filter, which {@link preparedFirstPage} serves. */
+export function isPlainFirstPage(page: InventoryPage): boolean {
+  const { online, blocked, q } = page.filter;
+  return page.after === null && online === undefined && blocked === undefined && q === undefined;
 }

@@ -1,8 +1,14 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client.js';
 import { routers, userDevices } from '../db/schema/index.js';
-import { inventoryColumns, inventoryPageQuery, type DeviceFilter } from './device-inventory.js';
-import type { Keyed, Keyset, KeysetPage } from './keyset.js';
+import {
+  inventoryColumns,
+  inventoryPageQuery,
+  isPlainFirstPage,
+  preparedFirstPage,
+  type InventoryPage,
+} from './device-inventory.js';
+import type { Keyed } from './keyset.js';
 
 /** One device of a scan, cleaned by the service: MAC normalised, unknown values null. */
 export interface ScannedDeviceInput {
@@ -103,10 +109,21 @@ export class DevicesRepository {
    */
   async listWithState(
     routerUuid: string,
-    page: KeysetPage & { order: Keyset; filter: DeviceFilter },
+    page: InventoryPage,
   ): Promise<(InventoryDevice & Keyed)[]> {
-    return inventoryPageQuery(this.db, routerUuid, page);
+    if (!isPlainFirstPage(page)) {
+      return inventoryPageQuery(this.db, routerUuid, page);
+    }
+    let first = this.firstPages.get(page.order.name);
+    if (first === undefined) {
+      first = preparedFirstPage(this.db, page.order);
+      this.firstPages.set(page.order.name, first);
+    }
+    return first.execute({ routerUuid, limit: page.limit });
   }
+
+  /** One prepared first page per order (10 at most: 5 sorts, 2 directions). */
+  private readonly firstPages = new Map<string, ReturnType<typeof preparedFirstPage>>();
 
   /** One device of the router with its state; null when the router has no such device. */
   async findWithState(routerUuid: string, deviceId: string): Promise<InventoryDevice | null> {

@@ -25,9 +25,13 @@ export interface KeysetPage {
   after: readonly KeyValue[] | null;
 }
 
-/** A row of a paginated query: its sort keys beside its fields. */
+/**
+ * A row of a paginated query: its sort keys beside its fields, as the JSON text
+ * of an array. Left as text: only the last row's keys become a cursor, so no row
+ * is parsed (the same on node-postgres and PGlite, whatever their JSON parsers).
+ */
 export interface Keyed {
-  sortKeys: KeyValue[];
+  sortKeys: string;
 }
 
 /** One sort key: an expression that is never null, its type, its direction. */
@@ -74,11 +78,7 @@ function textOf(key: SortKey): SQL {
 
 /** The `sortKeys` column of a paginated select: the row's keys, as the cursor will carry them. */
 export function sortKeysOf(set: Keyset) {
-  const values = sql.join(set.keys.map(textOf), sql`, `);
-  // As text, parsed here: the same on node-postgres and PGlite, whatever their JSON parsers.
-  return sql<KeyValue[]>`json_build_array(${values})::text`.mapWith(
-    (v: string) => JSON.parse(v) as KeyValue[],
-  );
+  return sql<string>`json_build_array(${sql.join(set.keys.map(textOf), sql`, `)})::text`;
 }
 
 /** The ORDER BY of a keyset. */

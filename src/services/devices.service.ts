@@ -13,9 +13,7 @@ import {
   type DeviceFilter,
   type DeviceSort,
 } from '../repositories/device-inventory.js';
-import type { Keyed } from '../repositories/keyset.js';
 
-export { DEVICE_SORTS } from '../repositories/device-inventory.js';
 import type { RouterAccess, RoutersRepository } from '../repositories/routers.repository.js';
 import { parseDisplayName } from '../validation/display-name.js';
 import { normalizeMac, parseIpv4 } from '../validation/router-input.js';
@@ -24,6 +22,9 @@ import { paginate, type Page, type PageQuery } from './pagination.js';
 import type { RouterAudit } from './router-audit.js';
 import type { RouterAccessPolicy } from './router-access.policy.js';
 import type { RouterOperationRunner } from './router-operation.runner.js';
+
+/** What GET /devices may sort by (the route schema lists them). */
+export { DEVICE_SORTS } from '../repositories/device-inventory.js';
 
 /** The columns of a device that every answer carries, times as ISO 8601. */
 type DeviceFields = Omit<InventoryDevice, 'online' | 'blocked' | 'whitelisted' | 'blacklisted'>;
@@ -95,12 +96,6 @@ function byAddress(a: { ip: string | null; mac: string }, b: { ip: string | null
   const key = (ip: string | null) =>
     ip === null ? Infinity : ip.split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
   return key(a.ip) - key(b.ip) || a.mac.localeCompare(b.mac);
-}
-
-/** A device as answered: the repository's row without its sort keys (they are in the cursor). */
-function withoutSortKeys(row: InventoryDevice): DeviceView {
-  const { sortKeys: _keys, ...device } = row as InventoryDevice & Keyed;
-  return device;
 }
 
 /** GET /devices: a page, its filters (`q` untrimmed) and its order. */
@@ -202,7 +197,11 @@ export class DevicesService {
    * filtered and sorted (by IP, numerically, devices without one last, unless
    * asked otherwise), one page at a time.
    */
-  async list(auth: AuthContext, routerId: string, query: DeviceListQuery): Promise<Page<DeviceView>> {
+  async list(
+    auth: AuthContext,
+    routerId: string,
+    query: DeviceListQuery,
+  ): Promise<Page<DeviceView>> {
     const router = await this.deps.access.check(auth, routerId);
     const order = deviceOrder(query.sort ?? 'ip', query.order === 'desc');
     const q = query.q?.trim();
@@ -211,7 +210,8 @@ export class DevicesService {
       order,
       query,
       (page) => this.deps.devices.listWithState(router.id, { ...page, order, filter }),
-      withoutSortKeys,
+      // The row as it comes: the response schema leaves its sortKeys out.
+      (row): DeviceView => row,
     );
   }
 

@@ -165,11 +165,11 @@ export class InvitationsService {
       query,
       (page) => this.deps.invitations.listOpenForUser(auth.userId, now, page),
       (row): ReceivedInvitationView => ({
-      id: row.id,
-      router: { routerId: row.routerId, name: row.routerName },
-      invitedBy: { email: row.invitedByEmail },
-      createdAt: row.createdAt.toISOString(),
-      expiresAt: row.expiresAt.toISOString(),
+        id: row.id,
+        router: { routerId: row.routerId, name: row.routerName },
+        invitedBy: { email: row.invitedByEmail },
+        createdAt: row.createdAt.toISOString(),
+        expiresAt: row.expiresAt.toISOString(),
       }),
     );
   }

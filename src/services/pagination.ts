@@ -43,9 +43,13 @@ const isKey: Record<KeyType, (v: unknown) => boolean> = {
   bool: (v) => typeof v === 'boolean',
 };
 
-/** base64url of `{"k": shape name, "v": key values}`: opaque to clients, so the keys may change. */
-export function encodeCursor(shape: KeysetShape, values: readonly KeyValue[]): string {
-  return Buffer.from(JSON.stringify({ k: shape.name, v: values }), 'utf8').toString('base64url');
+/**
+ * base64url of `{"k": shape name, "v": key values}`, the values as the JSON text
+ * the database wrote (Keyed): opaque to clients, so the keys may change.
+ */
+function encodeCursor(shape: KeysetShape, sortKeys: string): string {
+  const json = `{"k":${JSON.stringify(shape.name)},"v":${sortKeys}}`;
+  return Buffer.from(json, 'utf8').toString('base64url');
 }
 
 function refuse(): never {
@@ -69,7 +73,7 @@ function parse(cursor: string): unknown {
  * anything else (garbled, forged, another list's or another sort's) is 400
  * VALIDATION_FAILED, before any query runs.
  */
-export function decodeCursor(cursor: string, shape: KeysetShape): KeyValue[] {
+function decodeCursor(cursor: string, shape: KeysetShape): KeyValue[] {
   const decoded = parse(cursor) as { k?: unknown; v?: unknown } | null;
   const values = decoded?.v;
   if (

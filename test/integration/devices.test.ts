@@ -337,12 +337,12 @@ describe('inventory', () => {
       method: 'GET',
       url: `/api/v1/routers/${owner.routerId}/devices`,
     });
-    expect(res.json().data.items.map((d: { mac: string; online: boolean }) => [d.mac, d.online])).toEqual(
-      [
-        ['02:00:00:00:00:01', false],
-        ['02:00:00:00:00:02', true],
-      ],
-    );
+    expect(
+      res.json().data.items.map((d: { mac: string; online: boolean }) => [d.mac, d.online]),
+    ).toEqual([
+      ['02:00:00:00:00:01', false],
+      ['02:00:00:00:00:02', true],
+    ]);
   });
 
   it('names a device, trimmed; null clears; another router’s device is 404', async () => {

@@ -82,9 +82,9 @@ describe('expiry', () => {
     expect(res.statusCode, res.body).toBe(201);
     expect(res.json().data.id).not.toBe(old.id);
     expect(await invitationRow(ctx.db.db, old.id)).toMatchObject({ status: 'expired' });
-    expect((await received(ctx, invitee)).json().data.items.map((i: { id: string }) => i.id)).toEqual([
-      res.json().data.id,
-    ]);
+    expect(
+      (await received(ctx, invitee)).json().data.items.map((i: { id: string }) => i.id),
+    ).toEqual([res.json().data.id]);
     expect((await accept(ctx, invitee, old.id)).statusCode).toBe(404);
     expect((await accept(ctx, invitee, res.json().data.id)).statusCode).toBe(200);
   });

@@ -137,9 +137,9 @@ describe('the invitee', () => {
     const email = uniqueEmail('later');
     const { id } = (await invite(ctx, owner, email)).json().data;
     const invitee = await registerAndLogin(ctx.app, email);
-    expect((await received(ctx, invitee)).json().data.items.map((i: { id: string }) => i.id)).toEqual([
-      id,
-    ]);
+    expect(
+      (await received(ctx, invitee)).json().data.items.map((i: { id: string }) => i.id),
+    ).toEqual([id]);
   });
 
   it('declines: no membership, the invitation closed, audited', async () => {
@@ -249,7 +249,9 @@ describe('the owner', () => {
     const revoked = await injectAs(ctx.app, owner.user, { method: 'DELETE', url: `${url}/${id}` });
     expect(revoked.statusCode, revoked.body).toBe(200);
     expect(revoked.json().data).toEqual({ revoked: true });
-    expect((await injectAs(ctx.app, owner.user, { method: 'GET', url })).json().data).toEqual([]);
+    expect((await injectAs(ctx.app, owner.user, { method: 'GET', url })).json().data.items).toEqual(
+      [],
+    );
     expect((await received(ctx, invitee)).json().data.items).toEqual([]);
     expect(await invitationRow(ctx.db.db, id)).toMatchObject({ status: 'revoked' });
     await expectUnchanged(

@@ -329,12 +329,12 @@ describe('members', () => {
       url: `/api/v1/routers/${owner.routerId}/members`,
     });
     expect(list.statusCode).toBe(200);
-    expect(list.json().data.items.map((m: { email: string; role: string }) => [m.email, m.role])).toEqual(
-      [
-        [owner.user.email, 'owner'],
-        [friend.user.email, 'member'],
-      ],
-    );
+    expect(
+      list.json().data.items.map((m: { email: string; role: string }) => [m.email, m.role]),
+    ).toEqual([
+      [owner.user.email, 'owner'],
+      [friend.user.email, 'member'],
+    ]);
   });
 
   it('lets the owner remove a member, but not themself', async () => {

@@ -78,7 +78,9 @@ export const DeviceListQuerySchema = Type.Object(
   {
     ...pageQueryProperties,
     online: Type.Optional(
-      Type.Boolean({ description: 'true: only devices the latest scan saw; false: only the others' }),
+      Type.Boolean({
+        description: 'true: only devices the latest scan saw; false: only the others',
+      }),
     ),
     blocked: Type.Optional(
       Type.Boolean({ description: 'true: only blocked devices; false: only the others' }),

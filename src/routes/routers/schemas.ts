@@ -75,33 +75,33 @@ export const RemovedMemberSchema = Type.Object(
 );
 
 export const ActivityEventSchema = Type.Object(
-        {
-          id: Type.String({ format: 'uuid' }),
-          operation: Type.String(),
-          outcome: Type.Union([
-            Type.Literal('pending'),
-            Type.Literal('succeeded'),
-            Type.Literal('failed'),
-            Type.Literal('unknown'),
-          ]),
-          errorCode: Type.Union([Type.String(), Type.Null()]),
-          params: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
-          result: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()], {
-            description:
-              'What a succeeded operation did, in short: `{ found, new }` of a scan, ' +
-              '`{ activeMode, switchedOff }` of a mode change, `{ mac }` of a block; else null.',
-          }),
-          actor: Type.Union([
-            Type.Object({
-              userId: Type.String({ format: 'uuid' }),
-              email: Type.Union([Type.String(), Type.Null()]),
-            }),
-            Type.Null(),
-          ]),
-          durationMs: Type.Union([Type.Integer(), Type.Null()]),
-          createdAt: Timestamp,
-        },
-        { $id: 'ActivityEvent' },
+  {
+    id: Type.String({ format: 'uuid' }),
+    operation: Type.String(),
+    outcome: Type.Union([
+      Type.Literal('pending'),
+      Type.Literal('succeeded'),
+      Type.Literal('failed'),
+      Type.Literal('unknown'),
+    ]),
+    errorCode: Type.Union([Type.String(), Type.Null()]),
+    params: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
+    result: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()], {
+      description:
+        'What a succeeded operation did, in short: `{ found, new }` of a scan, ' +
+        '`{ activeMode, switchedOff }` of a mode change, `{ mac }` of a block; else null.',
+    }),
+    actor: Type.Union([
+      Type.Object({
+        userId: Type.String({ format: 'uuid' }),
+        email: Type.Union([Type.String(), Type.Null()]),
+      }),
+      Type.Null(),
+    ]),
+    durationMs: Type.Union([Type.Integer(), Type.Null()]),
+    createdAt: Timestamp,
+  },
+  { $id: 'ActivityEvent' },
 );
 
 // The endpoints: what each validates and answers, and how the OpenAPI document
@@ -193,7 +193,10 @@ export const ListMembersRoute = {
   params: RouterParamsSchema,
   querystring: PageQuerySchema,
   response: {
-    200: Envelope(Page(MemberSchema, 'MemberPage'), "One page of the router's members, owner first."),
+    200: Envelope(
+      Page(MemberSchema, 'MemberPage'),
+      "One page of the router's members, owner first.",
+    ),
     ...errors(...ROUTER_ROUTE_ERRORS),
   },
 };
