@@ -34,10 +34,20 @@ const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]
 const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/;
 const MAX_TEXT_KEY = 1000;
 
+/**
+ * A real instant: the date must survive a round trip, since JavaScript reads
+ * 2026-02-30 as 2 March where PostgreSQL's cast would fail (a 500, not a 400).
+ */
+function isInstant(v: string): boolean {
+  const ms = Date.parse(v);
+  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 19) === v.slice(0, 19);
+}
+
 const isKey: Record<KeyType, (v: unknown) => boolean> = {
-  timestamp: (v) => typeof v === 'string' && TIMESTAMP.test(v) && !Number.isNaN(Date.parse(v)),
+  timestamp: (v) => typeof v === 'string' && TIMESTAMP.test(v) && isInstant(v),
   uuid: (v) => typeof v === 'string' && UUID.test(v),
-  text: (v) => typeof v === 'string' && v.length <= MAX_TEXT_KEY,
+  // PostgreSQL text cannot hold NUL.
+  text: (v) => typeof v === 'string' && v.length <= MAX_TEXT_KEY && !v.includes('\u0000'),
   inet: (v) => typeof v === 'string' && IPV4.test(v),
   macaddr: (v) => typeof v === 'string' && MAC.test(v),
   bool: (v) => typeof v === 'boolean',

@@ -137,6 +137,14 @@ describe('cursor', () => {
         'a forged key',
         `${devices}?cursor=${forge({ k: 'devices:ip:asc', v: [false, "1' or 1=1", testMac(1)] })}`,
       ],
+      [
+        'an impossible date',
+        `${devices}?sort=lastSeen&cursor=${forge({ k: 'devices:lastSeen:asc', v: ['2026-02-30T00:00:00.000000Z', testMac(1)] })}`,
+      ],
+      [
+        'a NUL in a name',
+        `${devices}?sort=name&cursor=${forge({ k: 'devices:name:asc', v: [false, 'a\u0000b', testMac(1)] })}`,
+      ],
       ['too few keys', `${devices}?cursor=${forge({ k: 'devices:ip:asc', v: [false] })}`],
       ['a devices cursor on the whitelist', `${routerPath(owner, 'whitelist')}?cursor=${cursor}`],
     ];
