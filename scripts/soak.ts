@@ -268,7 +268,12 @@ async function work(base: string, user: User, deadline: number): Promise<void> {
         deviceIps = devices.map((d) => d.ip);
       }
     } else if (roll < 0.7) {
-      await call(base, 'devices.list', 'GET', `${r}/devices`, user.token);
+      // A small page and, when there is one, the next: the cursor path under load too.
+      const first = await call(base, 'devices.list', 'GET', `${r}/devices?limit=20`, user.token);
+      const next = (first.data as { nextCursor?: string | null } | null)?.nextCursor;
+      if (next) {
+        await call(base, 'devices.list', 'GET', `${r}/devices?limit=20&cursor=${next}`, user.token);
+      }
     } else if (roll < 0.78) {
       await call(base, `${pick(LISTS)}.get`, 'GET', `${r}/${pick(LISTS)}`, user.token);
     } else if (roll < 0.86 && deviceIps.length > 0) {

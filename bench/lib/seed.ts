@@ -50,13 +50,13 @@ export async function seedThroughApi(server: string, opts: BenchOptions): Promis
     });
   }
   await call(server, 'POST', `/api/v1/routers/${ids.readRouter}/scan`, { token });
-  const devices = await call<unknown[]>(
+  const devices = await call<{ items: unknown[] }>(
     server,
     'GET',
     `/api/v1/routers/${ids.readRouter}/devices`,
     { token },
   );
-  const count = Array.isArray(devices.body.data) ? devices.body.data.length : -1;
+  const count = Array.isArray(devices.body.data?.items) ? devices.body.data.items.length : -1;
   if (count !== READ_DEVICES) {
     throw new Error(`the read router has ${count} devices, expected ${READ_DEVICES}`);
   }

@@ -95,8 +95,11 @@ async function compareWithEndpoint(ctx: BenchContext): Promise<void> {
 
 export async function readScenario(ctx: BenchContext, workDir: string): Promise<void> {
   const path = `/api/v1/routers/${ctx.seed.readRouter}/devices`;
-  const answer = await call<DeviceOut[]>(ctx.server, 'GET', path, { token: ctx.seed.token });
-  const devices = answer.body.data ?? [];
+  const answer = await call<{ items: DeviceOut[] }>(ctx.server, 'GET', path, {
+    token: ctx.seed.token,
+  });
+  // One page: the read router's devices are fewer than the default limit (100).
+  const devices = answer.body.data?.items ?? [];
   const ceilings = await startCeilings(ctx, workDir, answer.text, devices);
   try {
     // Each ceiling must answer the same request successfully before it is measured.

@@ -1,7 +1,8 @@
-import { and, asc, eq, getTableColumns, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, sql } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
 import { userBlacklists, userDevices, userWhitelists } from '../db/schema/index.js';
 import type { ListName } from '../clients/commands-server.types.js';
+import { afterKeys, keyset, orderOf, sortKeysOf, type Keyed, type KeysetPage } from './keyset.js';
 
 export type AccessListRow = typeof userWhitelists.$inferSelect;
 
@@ -33,14 +34,32 @@ function tableOf(list: ListName): typeof userWhitelists {
   }
 }
 
+/** A list's entries in address order (an address is unique in a router's list). */
+function entriesOrder(t: typeof userWhitelists) {
+  return keyset('entries', [{ expr: t.ip, type: 'inet' }]);
+}
+
+/** The order of both lists, as cursors see it. */
+export const ENTRIES_ORDER = entriesOrder(userWhitelists);
+
 /** Every query on user_whitelists and user_blacklists. */
 export class AccessListsRepository {
   constructor(private readonly db: Executor) {}
 
-  /** A router's entries, in address order. */
-  async list(routerId: string, list: ListName, executor: Executor = this.db) {
+  /** One page of a router's entries, in address order. */
+  async list(
+    routerId: string,
+    list: ListName,
+    page: KeysetPage,
+  ): Promise<(AccessListRow & Keyed)[]> {
     const t = tableOf(list);
-    return executor.select().from(t).where(eq(t.routerId, routerId)).orderBy(asc(t.ip));
+    const order = entriesOrder(t);
+    return this.db
+      .select({ ...getTableColumns(t), sortKeys: sortKeysOf(order) })
+      .from(t)
+      .where(and(eq(t.routerId, routerId), afterKeys(order, page.after)))
+      .orderBy(...orderOf(order))
+      .limit(page.limit);
   }
 
   /** The addresses of a router's entries, as text. */

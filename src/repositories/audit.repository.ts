@@ -1,9 +1,16 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
 import { auditEvents, users } from '../db/schema/index.js';
+import { afterKeys, keyset, orderOf, sortKeysOf, type Keyed, type KeysetPage } from './keyset.js';
 
 export type AuditOutcome = 'pending' | 'succeeded' | 'failed' | 'unknown';
 export type AuditRow = typeof auditEvents.$inferSelect;
+
+/** A router's activity, newest first. */
+export const ACTIVITY_ORDER = keyset('activity', [
+  { expr: auditEvents.createdAt, type: 'timestamp', desc: true },
+  { expr: auditEvents.id, type: 'uuid', desc: true },
+]);
 
 export interface NewAuditEvent {
   userId: string | null;
@@ -75,27 +82,21 @@ export class AuditRepository {
   }
 
   /**
-   * A router's events with the actor's email, newest first, keyset-paginated by
-   * (created_at, id) after the event `beforeId`. The cursor is an event id, not a
-   * timestamp: created_at has microseconds that a JavaScript Date would drop, which
-   * would skip or repeat events at page boundaries. An unknown cursor gives no rows.
+   * One page of a router's events with the actor's email, newest first: keyset
+   * on (created_at, id) descending, which audit_events_router_created_idx serves.
    */
   async listForRouter(
     routerId: string,
-    limit: number,
-    beforeId: string | null,
-  ): Promise<(AuditRow & { userEmail: string | null })[]> {
-    const cursor = beforeId
-      ? sql`(${auditEvents.createdAt}, ${auditEvents.id}) < (select c.created_at, c.id from ${auditEvents} c where c.id = ${beforeId} and c.router_id = ${routerId})`
-      : undefined;
+    page: KeysetPage,
+  ): Promise<(AuditRow & Keyed & { userEmail: string | null })[]> {
     const rows = await this.db
-      .select({ event: auditEvents, userEmail: users.email })
+      .select({ event: auditEvents, userEmail: users.email, sortKeys: sortKeysOf(ACTIVITY_ORDER) })
       .from(auditEvents)
       .leftJoin(users, eq(users.id, auditEvents.userId))
-      .where(and(eq(auditEvents.routerId, routerId), cursor))
-      .orderBy(desc(auditEvents.createdAt), desc(auditEvents.id))
-      .limit(limit);
-    return rows.map((r) => ({ ...r.event, userEmail: r.userEmail }));
+      .where(and(eq(auditEvents.routerId, routerId), afterKeys(ACTIVITY_ORDER, page.after)))
+      .orderBy(...orderOf(ACTIVITY_ORDER))
+      .limit(page.limit);
+    return rows.map((r) => ({ ...r.event, userEmail: r.userEmail, sortKeys: r.sortKeys }));
   }
 
   async listForUser(userId: string, limit = 100): Promise<AuditRow[]> {

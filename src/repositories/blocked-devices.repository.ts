@@ -1,6 +1,7 @@
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
 import { userBlockedDevices, userDevices, users } from '../db/schema/index.js';
+import { afterKeys, keyset, orderOf, sortKeysOf, type Keyed, type KeysetPage } from './keyset.js';
 
 /** A device blocked through the Commands-Server's network/block. */
 export interface BlockedDeviceRow {
@@ -19,6 +20,12 @@ const blockedDeviceColumns = {
   blockedByEmail: users.email,
   blockedAt: userBlockedDevices.createdAt,
 };
+
+/** A router's blocks, newest first (the address, unique per router, breaks ties). */
+export const BLOCKED_ORDER = keyset('blocked', [
+  { expr: userBlockedDevices.createdAt, type: 'timestamp', desc: true },
+  { expr: userBlockedDevices.ip, type: 'inet' },
+]);
 
 /** Queries on user_blocked_devices. */
 export class BlockedDevicesRepository {
@@ -90,13 +97,14 @@ export class BlockedDevicesRepository {
     return rows.length > 0;
   }
 
-  /** The router's blocked devices, newest block first. */
-  async list(routerUuid: string): Promise<BlockedDeviceRow[]> {
+  /** One page of the router's blocked devices, newest block first. */
+  async list(routerUuid: string, page: KeysetPage): Promise<(BlockedDeviceRow & Keyed)[]> {
     return this.db
-      .select(blockedDeviceColumns)
+      .select({ ...blockedDeviceColumns, sortKeys: sortKeysOf(BLOCKED_ORDER) })
       .from(userBlockedDevices)
       .leftJoin(users, eq(users.id, userBlockedDevices.blockedBy))
-      .where(eq(userBlockedDevices.routerId, routerUuid))
-      .orderBy(desc(userBlockedDevices.createdAt), asc(userBlockedDevices.ip));
+      .where(and(eq(userBlockedDevices.routerId, routerUuid), afterKeys(BLOCKED_ORDER, page.after)))
+      .orderBy(...orderOf(BLOCKED_ORDER))
+      .limit(page.limit);
   }
 }

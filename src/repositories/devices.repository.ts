@@ -1,12 +1,14 @@
-import { and, eq, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client.js';
+import { routers, userDevices } from '../db/schema/index.js';
 import {
-  routers,
-  userBlacklists,
-  userBlockedDevices,
-  userDevices,
-  userWhitelists,
-} from '../db/schema/index.js';
+  inventoryColumns,
+  inventoryPageQuery,
+  isPlainFirstPage,
+  preparedFirstPage,
+  type InventoryPage,
+} from './device-inventory.js';
+import type { Keyed } from './keyset.js';
 
 /** One device of a scan, cleaned by the service: MAC normalised, unknown values null. */
 export interface ScannedDeviceInput {
@@ -101,20 +103,33 @@ export class DevicesRepository {
   }
 
   /**
-   * The router's devices with their state in ONE query: online when seen by the
-   * latest scan; blocked when a block row has its MAC (the router's rule is per MAC,
-   * so a blocked device stays blocked at a new IP, and another device at the blocked
-   * IP is not blocked), or its IP when the block's MAC is unknown; listed when a
-   * whitelist or blacklist entry has its IP. With `deviceId`, that device only.
-   * Both forms are prepared: GET /devices runs this on every request.
+   * One page of the router's devices with their state, in ONE query: online when
+   * seen by the latest scan, blocked, whitelisted or blacklisted (see
+   * device-inventory.ts), filtered and sorted in SQL, keyset-paginated.
    */
-  async listWithState(routerUuid: string, deviceId?: string): Promise<InventoryDevice[]> {
-    if (deviceId === undefined) {
-      this.list ??= listQuery(this.db, false);
-      return this.list.execute({ routerUuid });
+  async listWithState(
+    routerUuid: string,
+    page: InventoryPage,
+  ): Promise<(InventoryDevice & Keyed)[]> {
+    if (!isPlainFirstPage(page)) {
+      return inventoryPageQuery(this.db, routerUuid, page);
     }
-    this.listOne ??= listQuery(this.db, true);
-    return this.listOne.execute({ routerUuid, deviceId });
+    let first = this.firstPages.get(page.order.name);
+    if (first === undefined) {
+      first = preparedFirstPage(this.db, page.order);
+      this.firstPages.set(page.order.name, first);
+    }
+    return first.execute({ routerUuid, limit: page.limit });
+  }
+
+  /** One prepared first page per order (10 at most: 5 sorts, 2 directions). */
+  private readonly firstPages = new Map<string, ReturnType<typeof preparedFirstPage>>();
+
+  /** One device of the router with its state; null when the router has no such device. */
+  async findWithState(routerUuid: string, deviceId: string): Promise<InventoryDevice | null> {
+    this.findOne ??= findQuery(this.db);
+    const [row] = await this.findOne.execute({ routerUuid, deviceId });
+    return row ?? null;
   }
 
   /** Whether the router's latest scan found a device at this IP. */
@@ -134,8 +149,7 @@ export class DevicesRepository {
     return rows.length > 0;
   }
 
-  private list: ReturnType<typeof listQuery> | undefined;
-  private listOne: ReturnType<typeof listQuery> | undefined;
+  private findOne: ReturnType<typeof findQuery> | undefined;
 
   /** Sets (or, with null, clears) a device's name; false when the router has no such device. */
   async rename(
@@ -234,43 +248,17 @@ function scanAnswer(
   });
 }
 
-/**
- * A timestamptz as JavaScript's `Date.prototype.toISOString()` writes it
- * (UTC, milliseconds truncated), formatted by the database.
- */
-function isoTime(column: SQLWrapper) {
-  return sql<string>`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-}
-
-/** The inventory query of {@link DevicesRepository.listWithState}, prepared. */
-function listQuery(db: Executor, oneDevice: boolean) {
+/** The one-device form of the inventory query, prepared: every rename reads it back. */
+function findQuery(db: Executor) {
   return db
-    .select({
-      id: userDevices.id,
-      mac: userDevices.mac,
-      ip: userDevices.ip,
-      hostname: userDevices.hostname,
-      vendor: userDevices.vendor,
-      name: userDevices.name,
-      firstSeen: isoTime(userDevices.firstSeen),
-      lastSeen: isoTime(userDevices.lastSeen),
-      online: sql<boolean>`coalesce(${userDevices.lastSeen} = ${routers.lastScanAt}, false)`,
-      blocked: sql<boolean>`exists (select 1 from ${userBlockedDevices} b
-        where b.router_id = ${userDevices.routerId}
-          and (b.mac = ${userDevices.mac} or (b.mac is null and b.ip = ${userDevices.ip})))`,
-      whitelisted: sql<boolean>`exists (select 1 from ${userWhitelists} w
-        where w.router_id = ${userDevices.routerId} and w.ip = ${userDevices.ip})`,
-      blacklisted: sql<boolean>`exists (select 1 from ${userBlacklists} k
-        where k.router_id = ${userDevices.routerId} and k.ip = ${userDevices.ip})`,
-    })
+    .select(inventoryColumns)
     .from(userDevices)
     .innerJoin(routers, eq(routers.id, userDevices.routerId))
     .where(
       and(
         eq(userDevices.routerId, sql.placeholder('routerUuid')),
-        oneDevice ? eq(userDevices.id, sql.placeholder('deviceId')) : undefined,
+        eq(userDevices.id, sql.placeholder('deviceId')),
       ),
     )
-    .orderBy(sql`${userDevices.ip} asc nulls last`, userDevices.mac)
-    .prepare(oneDevice ? 'devices_find_with_state' : 'devices_list_with_state');
+    .prepare('devices_find_with_state');
 }

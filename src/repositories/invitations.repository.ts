@@ -1,7 +1,8 @@
-import { and, asc, eq, gt, lte, sql } from 'drizzle-orm';
+import { and, eq, gt, lte, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Executor } from '../db/client.js';
 import { routerInvitations, routers, users } from '../db/schema/index.js';
+import { afterKeys, keyset, orderOf, sortKeysOf, type Keyed, type KeysetPage } from './keyset.js';
 
 /** A pending invitation as the router's owner sees it. */
 export interface SentInvitationRow {
@@ -42,6 +43,12 @@ export interface NewInvitation {
 }
 
 const t = routerInvitations;
+
+/** Invitations, oldest first (the id breaks ties): sent ones of a router, received ones of a user. */
+export const INVITATIONS_ORDER = keyset('invitations', [
+  { expr: t.createdAt, type: 'timestamp' },
+  { expr: t.id, type: 'uuid' },
+]);
 
 /** The pending, unexpired invitation with this id. */
 function isOpen(id: string, now: Date) {
@@ -107,17 +114,39 @@ export class InvitationsRepository {
     return row!;
   }
 
-  /** The router's open invitations, oldest first. */
-  async listOpenForRouter(routerUuid: string, now: Date): Promise<SentInvitationRow[]> {
+  /** One page of the router's open invitations, oldest first. */
+  async listOpenForRouter(
+    routerUuid: string,
+    now: Date,
+    page: KeysetPage,
+  ): Promise<(SentInvitationRow & Keyed)[]> {
     return this.db
-      .select({ id: t.id, email: t.email, createdAt: t.createdAt, expiresAt: t.expiresAt })
+      .select({
+        id: t.id,
+        email: t.email,
+        createdAt: t.createdAt,
+        expiresAt: t.expiresAt,
+        sortKeys: sortKeysOf(INVITATIONS_ORDER),
+      })
       .from(t)
-      .where(and(eq(t.routerId, routerUuid), eq(t.status, 'pending'), gt(t.expiresAt, now)))
-      .orderBy(asc(t.createdAt), asc(t.id));
+      .where(
+        and(
+          eq(t.routerId, routerUuid),
+          eq(t.status, 'pending'),
+          gt(t.expiresAt, now),
+          afterKeys(INVITATIONS_ORDER, page.after),
+        ),
+      )
+      .orderBy(...orderOf(INVITATIONS_ORDER))
+      .limit(page.limit);
   }
 
-  /** The open invitations addressed to the user's email, oldest first. */
-  async listOpenForUser(userId: string, now: Date): Promise<ReceivedInvitationRow[]> {
+  /** One page of the open invitations addressed to the user's email, oldest first. */
+  async listOpenForUser(
+    userId: string,
+    now: Date,
+    page: KeysetPage,
+  ): Promise<(ReceivedInvitationRow & Keyed)[]> {
     const inviter = alias(users, 'inviter');
     return this.db
       .select({
@@ -127,12 +156,21 @@ export class InvitationsRepository {
         invitedByEmail: inviter.email,
         createdAt: t.createdAt,
         expiresAt: t.expiresAt,
+        sortKeys: sortKeysOf(INVITATIONS_ORDER),
       })
       .from(t)
       .innerJoin(routers, eq(routers.id, t.routerId))
       .innerJoin(inviter, eq(inviter.id, t.invitedBy))
-      .where(and(eq(t.email, addressOf(userId)), eq(t.status, 'pending'), gt(t.expiresAt, now)))
-      .orderBy(asc(t.createdAt), asc(t.id));
+      .where(
+        and(
+          eq(t.email, addressOf(userId)),
+          eq(t.status, 'pending'),
+          gt(t.expiresAt, now),
+          afterKeys(INVITATIONS_ORDER, page.after),
+        ),
+      )
+      .orderBy(...orderOf(INVITATIONS_ORDER))
+      .limit(page.limit);
   }
 
   /** Revokes the router's open invitation `id`; null when there is none. */

@@ -1,9 +1,16 @@
-import { and, desc, eq, gt, isNull, lt, ne, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull, lt, ne, sql } from 'drizzle-orm';
 import type { Executor, Transaction } from '../db/client.js';
 import { routers, userRouters, userSessions, users } from '../db/schema/index.js';
+import { afterKeys, keyset, orderOf, sortKeysOf, type Keyed, type KeysetPage } from './keyset.js';
 import type { RouterAccess } from './routers.repository.js';
 
 export type SessionRow = typeof userSessions.$inferSelect;
+
+/** A user's sessions, most recently used first (the id breaks ties). */
+export const SESSIONS_ORDER = keyset('sessions', [
+  { expr: userSessions.lastSeenAt, type: 'timestamp', desc: true },
+  { expr: userSessions.id, type: 'uuid', desc: true },
+]);
 
 export interface NewSession {
   userId: string;
@@ -114,9 +121,18 @@ export class LoginSessionsRepository {
       .where(and(eq(userSessions.id, id), lt(userSessions.lastSeenAt, staleBefore)));
   }
 
-  async listLiveForUser(userId: string, now: Date): Promise<SessionRow[]> {
-    return this.db
-      .select()
+  /**
+   * One page of the user's live sessions, most recently used first. A session
+   * used while the pages are read moves to the front, so a client may miss it
+   * on a later page; it is the current one, which the client knows.
+   */
+  async listLiveForUser(
+    userId: string,
+    now: Date,
+    page: KeysetPage,
+  ): Promise<(SessionRow & Keyed)[]> {
+    const rows = await this.db
+      .select({ session: userSessions, sortKeys: sortKeysOf(SESSIONS_ORDER) })
       .from(userSessions)
       .where(
         and(
@@ -124,9 +140,12 @@ export class LoginSessionsRepository {
           isNull(userSessions.revokedAt),
           gt(userSessions.expiresAt, now),
           gt(userSessions.absoluteExpiresAt, now),
+          afterKeys(SESSIONS_ORDER, page.after),
         ),
       )
-      .orderBy(desc(userSessions.lastSeenAt));
+      .orderBy(...orderOf(SESSIONS_ORDER))
+      .limit(page.limit);
+    return rows.map((r) => ({ ...r.session, sortKeys: r.sortKeys }));
   }
 
   /**

@@ -8,6 +8,7 @@ import {
   userRouters,
   users,
 } from '../db/schema/index.js';
+import { afterKeys, keyset, orderOf, sortKeysOf, type Keyed, type KeysetPage } from './keyset.js';
 
 export type RouterRole = 'owner' | 'member';
 
@@ -54,6 +55,19 @@ const membershipColumns = {
   lastScanAt: routers.lastScanAt,
 };
 
+/** A user's routers, in the order they joined them (the agent id breaks ties). */
+export const ROUTERS_ORDER = keyset('routers', [
+  { expr: userRouters.createdAt, type: 'timestamp' },
+  { expr: routers.routerId, type: 'text' },
+]);
+
+/** A router's members: the owner first, then by joining (the user id breaks ties). */
+export const MEMBERS_ORDER = keyset('members', [
+  { expr: sql`(${userRouters.role} = 'owner')`, type: 'bool', desc: true },
+  { expr: userRouters.createdAt, type: 'timestamp' },
+  { expr: userRouters.userId, type: 'uuid' },
+]);
+
 /** Queries on routers, memberships and per-router rate limits. */
 export class RoutersRepository {
   constructor(private readonly db: Executor) {}
@@ -80,14 +94,15 @@ export class RoutersRepository {
     return row?.routerId ?? null;
   }
 
-  /** Every router the user is a member of, in the order they joined. */
-  async listForUser(userId: string): Promise<RouterMembership[]> {
+  /** One page of the routers the user is a member of, in the order they joined. */
+  async listForUser(userId: string, page: KeysetPage): Promise<(RouterMembership & Keyed)[]> {
     return this.db
-      .select(membershipColumns)
+      .select({ ...membershipColumns, sortKeys: sortKeysOf(ROUTERS_ORDER) })
       .from(userRouters)
       .innerJoin(routers, eq(routers.id, userRouters.routerId))
-      .where(eq(userRouters.userId, userId))
-      .orderBy(asc(userRouters.createdAt), asc(routers.routerId));
+      .where(and(eq(userRouters.userId, userId), afterKeys(ROUTERS_ORDER, page.after)))
+      .orderBy(...orderOf(ROUTERS_ORDER))
+      .limit(page.limit);
   }
 
   /** One router of the user by external id; null when not a member. */
@@ -179,19 +194,21 @@ export class RoutersRepository {
     return row?.role ?? null;
   }
 
-  /** Members with their email, the owner first. */
-  async listMembers(routerUuid: string): Promise<MemberRow[]> {
+  /** One page of the members with their email: the owner first, then by joining. */
+  async listMembers(routerUuid: string, page: KeysetPage): Promise<(MemberRow & Keyed)[]> {
     return this.db
       .select({
         userId: users.id,
         email: users.email,
         role: userRouters.role,
         joinedAt: userRouters.createdAt,
+        sortKeys: sortKeysOf(MEMBERS_ORDER),
       })
       .from(userRouters)
       .innerJoin(users, eq(users.id, userRouters.userId))
-      .where(eq(userRouters.routerId, routerUuid))
-      .orderBy(sql`${userRouters.role} = 'owner' desc`, asc(userRouters.createdAt));
+      .where(and(eq(userRouters.routerId, routerUuid), afterKeys(MEMBERS_ORDER, page.after)))
+      .orderBy(...orderOf(MEMBERS_ORDER))
+      .limit(page.limit);
   }
 
   /** Removes a membership; false when there was none. */

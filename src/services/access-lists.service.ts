@@ -1,14 +1,16 @@
 import type { ListName } from '../clients/commands-server.types.js';
 import { NotFoundError } from '../errors.js';
-import type {
-  AccessListRow,
-  AccessListsRepository,
-  EntryDetails,
+import {
+  ENTRIES_ORDER,
+  type AccessListRow,
+  type AccessListsRepository,
+  type EntryDetails,
 } from '../repositories/access-lists.repository.js';
 import { parseDescription } from '../validation/description.js';
 import { parseDisplayName } from '../validation/display-name.js';
 import { parseIpv4 } from '../validation/router-input.js';
 import type { AuthContext, ClientInfo } from './auth-context.js';
+import { paginate, type Page, type PageQuery } from './pagination.js';
 import type { RouterAccessPolicy } from './router-access.policy.js';
 import type { RouterOperationRunner } from './router-operation.runner.js';
 
@@ -81,11 +83,20 @@ export class AccessListsService {
     },
   ) {}
 
-  /** The list's entries, from the database. */
-  async listEntries(auth: AuthContext, routerId: string, list: ListName) {
+  /** The list's entries, from the database, in address order, one page at a time. */
+  async listEntries(
+    auth: AuthContext,
+    routerId: string,
+    list: ListName,
+    query: PageQuery,
+  ): Promise<Page<AccessListEntry>> {
     const router = await this.deps.access.check(auth, routerId);
-    const rows = await this.deps.lists.list(router.id, list);
-    return rows.map(toEntry);
+    return paginate(
+      ENTRIES_ORDER,
+      query,
+      (page) => this.deps.lists.list(router.id, list, page),
+      toEntry,
+    );
   }
 
   /**

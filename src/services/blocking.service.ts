@@ -1,11 +1,13 @@
 import { NotFoundError } from '../errors.js';
-import type {
-  BlockedDeviceRow,
-  BlockedDevicesRepository,
+import {
+  BLOCKED_ORDER,
+  type BlockedDeviceRow,
+  type BlockedDevicesRepository,
 } from '../repositories/blocked-devices.repository.js';
 import type { DevicesRepository } from '../repositories/devices.repository.js';
 import { parseIpv4 } from '../validation/router-input.js';
 import type { AuthContext, ClientInfo } from './auth-context.js';
+import { paginate, type Page, type PageQuery } from './pagination.js';
 import type { RouterAccessPolicy } from './router-access.policy.js';
 import type { RouterOperationRunner } from './router-operation.runner.js';
 
@@ -155,10 +157,18 @@ export class BlockingService {
     return { ip, changed };
   }
 
-  /** The router's blocked devices, from the database. */
-  async list(auth: AuthContext, routerId: string): Promise<BlockedDeviceView[]> {
+  /** The router's blocked devices, from the database, newest first, one page at a time. */
+  async list(
+    auth: AuthContext,
+    routerId: string,
+    query: PageQuery,
+  ): Promise<Page<BlockedDeviceView>> {
     const router = await this.deps.access.check(auth, routerId);
-    const rows = await this.deps.blocked.list(router.id);
-    return rows.map(toView);
+    return paginate(
+      BLOCKED_ORDER,
+      query,
+      (page) => this.deps.blocked.list(router.id, page),
+      toView,
+    );
   }
 }

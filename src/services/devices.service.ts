@@ -8,13 +8,23 @@ import type {
   ScannedDeviceInput,
   UpsertedDevice,
 } from '../repositories/devices.repository.js';
+import {
+  deviceOrder,
+  type DeviceFilter,
+  type DeviceSort,
+} from '../repositories/device-inventory.js';
+
 import type { RouterAccess, RoutersRepository } from '../repositories/routers.repository.js';
 import { parseDisplayName } from '../validation/display-name.js';
 import { normalizeMac, parseIpv4 } from '../validation/router-input.js';
 import type { AuthContext, ClientInfo } from './auth-context.js';
+import { paginate, type Page, type PageQuery } from './pagination.js';
 import type { RouterAudit } from './router-audit.js';
 import type { RouterAccessPolicy } from './router-access.policy.js';
 import type { RouterOperationRunner } from './router-operation.runner.js';
+
+/** What GET /devices may sort by (the route schema lists them). */
+export { DEVICE_SORTS } from '../repositories/device-inventory.js';
 
 /** The columns of a device that every answer carries, times as ISO 8601. */
 type DeviceFields = Omit<InventoryDevice, 'online' | 'blocked' | 'whitelisted' | 'blacklisted'>;
@@ -86,6 +96,13 @@ function byAddress(a: { ip: string | null; mac: string }, b: { ip: string | null
   const key = (ip: string | null) =>
     ip === null ? Infinity : ip.split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
   return key(a.ip) - key(b.ip) || a.mac.localeCompare(b.mac);
+}
+
+/** GET /devices: a page, its filters (`q` untrimmed) and its order. */
+export interface DeviceListQuery extends PageQuery, Omit<DeviceFilter, 'q'> {
+  q?: string | undefined;
+  sort?: DeviceSort | undefined;
+  order?: 'asc' | 'desc' | undefined;
 }
 
 export interface DevicesServiceDeps {
@@ -175,10 +192,27 @@ export class DevicesService {
     };
   }
 
-  /** The router's devices with online, blocked, whitelisted and blacklisted flags. */
-  async list(auth: AuthContext, routerId: string): Promise<DeviceView[]> {
+  /**
+   * The router's devices with online, blocked, whitelisted and blacklisted flags,
+   * filtered and sorted (by IP, numerically, devices without one last, unless
+   * asked otherwise), one page at a time.
+   */
+  async list(
+    auth: AuthContext,
+    routerId: string,
+    query: DeviceListQuery,
+  ): Promise<Page<DeviceView>> {
     const router = await this.deps.access.check(auth, routerId);
-    return this.deps.devices.listWithState(router.id);
+    const order = deviceOrder(query.sort ?? 'ip', query.order === 'desc');
+    const q = query.q?.trim();
+    const filter = { online: query.online, blocked: query.blocked, q: q === '' ? undefined : q };
+    return paginate(
+      order,
+      query,
+      (page) => this.deps.devices.listWithState(router.id, { ...page, order, filter }),
+      // The row as it comes: the response schema leaves its sortKeys out.
+      (row): DeviceView => row,
+    );
   }
 
   /**
@@ -207,7 +241,7 @@ export class DevicesService {
         params: { deviceId, name },
       });
     });
-    const [device] = await this.deps.devices.listWithState(router.id, deviceId);
+    const device = await this.deps.devices.findWithState(router.id, deviceId);
     if (!device) {
       throw new NotFoundError('DEVICE_NOT_FOUND', 'No such device on this router');
     }

@@ -1,14 +1,16 @@
 import type { Clock } from '../clock.js';
 import type { Database, Transaction } from '../db/client.js';
 import { NotFoundError, ValidationError } from '../errors.js';
-import type {
-  ClosedInvitation,
-  InvitationsRepository,
-  SentInvitationRow,
+import {
+  INVITATIONS_ORDER,
+  type ClosedInvitation,
+  type InvitationsRepository,
+  type SentInvitationRow,
 } from '../repositories/invitations.repository.js';
 import type { RoutersRepository } from '../repositories/routers.repository.js';
 import { parseEmail } from '../validation/email.js';
 import type { AuthContext, ClientInfo } from './auth-context.js';
+import { paginate, type Page, type PageQuery } from './pagination.js';
 import type { RouterAudit } from './router-audit.js';
 import type { RouterAccessPolicy } from './router-access.policy.js';
 import { toRouterView, type RouterView } from './routers.service.js';
@@ -106,10 +108,19 @@ export class InvitationsService {
   }
 
   /** The router's open invitations (owner only), oldest first. */
-  async listForRouter(auth: AuthContext, routerId: string): Promise<SentInvitationView[]> {
+  async listForRouter(
+    auth: AuthContext,
+    routerId: string,
+    query: PageQuery,
+  ): Promise<Page<SentInvitationView>> {
     const router = await this.deps.access.check(auth, routerId, { ownerOnly: true });
-    const rows = await this.deps.invitations.listOpenForRouter(router.id, this.deps.clock.now());
-    return rows.map(toSentView);
+    const now = this.deps.clock.now();
+    return paginate(
+      INVITATIONS_ORDER,
+      query,
+      (page) => this.deps.invitations.listOpenForRouter(router.id, now, page),
+      toSentView,
+    );
   }
 
   /** Revokes an open invitation of the router (owner only); 404 INVITATION_NOT_FOUND if none. */
@@ -147,15 +158,20 @@ export class InvitationsService {
   }
 
   /** The caller's open invitations, matched by their account's email, oldest first. */
-  async listReceived(auth: AuthContext): Promise<ReceivedInvitationView[]> {
-    const rows = await this.deps.invitations.listOpenForUser(auth.userId, this.deps.clock.now());
-    return rows.map((row) => ({
-      id: row.id,
-      router: { routerId: row.routerId, name: row.routerName },
-      invitedBy: { email: row.invitedByEmail },
-      createdAt: row.createdAt.toISOString(),
-      expiresAt: row.expiresAt.toISOString(),
-    }));
+  async listReceived(auth: AuthContext, query: PageQuery): Promise<Page<ReceivedInvitationView>> {
+    const now = this.deps.clock.now();
+    return paginate(
+      INVITATIONS_ORDER,
+      query,
+      (page) => this.deps.invitations.listOpenForUser(auth.userId, now, page),
+      (row): ReceivedInvitationView => ({
+        id: row.id,
+        router: { routerId: row.routerId, name: row.routerName },
+        invitedBy: { email: row.invitedByEmail },
+        createdAt: row.createdAt.toISOString(),
+        expiresAt: row.expiresAt.toISOString(),
+      }),
+    );
   }
 
   /**

@@ -1,11 +1,13 @@
 import type { Database } from '../db/client.js';
 import { ConflictError, NotFoundError } from '../errors.js';
-import type {
-  MemberRow,
-  RouterRole,
-  RoutersRepository,
+import {
+  MEMBERS_ORDER,
+  type MemberRow,
+  type RouterRole,
+  type RoutersRepository,
 } from '../repositories/routers.repository.js';
 import type { AuthContext, ClientInfo } from './auth-context.js';
+import { paginate, type Page, type PageQuery } from './pagination.js';
 import type { RouterAudit } from './router-audit.js';
 import type { RouterAccessPolicy } from './router-access.policy.js';
 
@@ -37,10 +39,14 @@ export class RouterMembersService {
   constructor(private readonly deps: RouterMembersServiceDeps) {}
 
   /** The router's members, owner first (any member may read it). */
-  async list(auth: AuthContext, routerId: string): Promise<MemberView[]> {
+  async list(auth: AuthContext, routerId: string, query: PageQuery): Promise<Page<MemberView>> {
     const router = await this.deps.access.check(auth, routerId);
-    const rows = await this.deps.routers.listMembers(router.id);
-    return rows.map(toView);
+    return paginate(
+      MEMBERS_ORDER,
+      query,
+      (page) => this.deps.routers.listMembers(router.id, page),
+      toView,
+    );
   }
 
   /**

@@ -1,13 +1,15 @@
 import type { Database, Transaction } from '../db/client.js';
 import { ConflictError, NotFoundError } from '../errors.js';
-import type {
-  RouterMembership,
-  RouterRole,
-  RoutersRepository,
+import {
+  ROUTERS_ORDER,
+  type RouterMembership,
+  type RouterRole,
+  type RoutersRepository,
 } from '../repositories/routers.repository.js';
 import { parseDisplayName } from '../validation/display-name.js';
 import { assertRouterId } from '../validation/router-input.js';
 import type { AuthContext, ClientInfo } from './auth-context.js';
+import { paginate, type Page, type PageQuery } from './pagination.js';
 import type { RouterAccessPolicy } from './router-access.policy.js';
 import type { RouterAudit } from './router-audit.js';
 import type { RouterOperationRunner } from './router-operation.runner.js';
@@ -44,10 +46,14 @@ export interface RoutersServiceDeps {
 export class RoutersService {
   constructor(private readonly deps: RoutersServiceDeps) {}
 
-  /** The routers the caller is a member of. */
-  async list(auth: AuthContext): Promise<RouterView[]> {
-    const rows = await this.deps.routers.listForUser(auth.userId);
-    return rows.map(toRouterView);
+  /** The routers the caller is a member of, one page at a time, in the order they joined. */
+  async list(auth: AuthContext, query: PageQuery): Promise<Page<RouterView>> {
+    return paginate(
+      ROUTERS_ORDER,
+      query,
+      (page) => this.deps.routers.listForUser(auth.userId, page),
+      toRouterView,
+    );
   }
 
   /** One router of the caller; 404 ROUTER_NOT_FOUND when not a member. */

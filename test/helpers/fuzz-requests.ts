@@ -305,7 +305,7 @@ function paramArb(name: string, fx: Fixtures): fc.Arbitrary<string> {
 }
 
 function queryArb(route: RouteUnderFuzz): fc.Arbitrary<string> {
-  const keys = [...route.queryParams, 'period', 'limit', 'before', '__proto__', 'x'];
+  const keys = [...route.queryParams, 'period', 'limit', 'cursor', '__proto__', 'x'];
   const pair = fc
     .tuple(
       fc.constantFrom(...keys),

@@ -267,7 +267,7 @@ describe('login, me and logout', () => {
     expect(second.sessionId).not.toBe(first.sessionId);
     const list = await injectAs(app, first, { method: 'GET', url: '/api/v1/auth/sessions' });
     expect(list.statusCode).toBe(200);
-    const sessions = list.json().data as {
+    const sessions = list.json().data.items as {
       id: string;
       current: boolean;
       userAgent: string | null;

@@ -74,12 +74,15 @@ describe('block', () => {
       method: 'GET',
       url: `/api/v1/routers/${owner.routerId}/blocked`,
     });
-    expect(list.json().data).toEqual([expect.objectContaining({ ip: device.ip, mac: device.mac })]);
+    expect(list.json().data).toEqual({
+      items: [expect.objectContaining({ ip: device.ip, mac: device.mac })],
+      nextCursor: null,
+    });
     const devices = await injectAs(ctx.app, owner.user, {
       method: 'GET',
       url: `/api/v1/routers/${owner.routerId}/devices`,
     });
-    const blocked = devices.json().data.filter((d: { blocked: boolean }) => d.blocked);
+    const blocked = devices.json().data.items.filter((d: { blocked: boolean }) => d.blocked);
     expect(blocked.map((d: { ip: string }) => d.ip)).toEqual([device.ip]);
   });
 
@@ -179,7 +182,7 @@ describe('block', () => {
       url: `/api/v1/routers/${owner.routerId}/devices`,
     });
     expect(
-      devices.json().data.map((d: { ip: string; blocked: boolean }) => [d.ip, d.blocked]),
+      devices.json().data.items.map((d: { ip: string; blocked: boolean }) => [d.ip, d.blocked]),
     ).toEqual([
       [one.ip, false],
       [ten.ip, true],

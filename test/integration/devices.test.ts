@@ -255,7 +255,7 @@ describe('inventory', () => {
     expect(countStatements(ctx.db.queries, /from "user_devices"/)).toBe(1);
     const flags = res
       .json()
-      .data.map((d: Record<string, unknown>) => [
+      .data.items.map((d: Record<string, unknown>) => [
         d.ip,
         d.online,
         d.blocked,
@@ -307,7 +307,7 @@ describe('inventory', () => {
         method: 'GET',
         url: `/api/v1/routers/${owner.routerId}/devices`,
       });
-      return res.json<{ data: Record<string, unknown>[] }>().data[0]!;
+      return res.json<{ data: { items: Record<string, unknown>[] } }>().data.items[0]!;
     };
     expect(await list()).toMatchObject({
       firstSeen: scanned.firstSeen,
@@ -337,12 +337,12 @@ describe('inventory', () => {
       method: 'GET',
       url: `/api/v1/routers/${owner.routerId}/devices`,
     });
-    expect(res.json().data.map((d: { mac: string; online: boolean }) => [d.mac, d.online])).toEqual(
-      [
-        ['02:00:00:00:00:01', false],
-        ['02:00:00:00:00:02', true],
-      ],
-    );
+    expect(
+      res.json().data.items.map((d: { mac: string; online: boolean }) => [d.mac, d.online]),
+    ).toEqual([
+      ['02:00:00:00:00:01', false],
+      ['02:00:00:00:00:02', true],
+    ]);
   });
 
   it('names a device, trimmed; null clears; another router’s device is 404', async () => {

@@ -52,12 +52,14 @@ describe('expiry', () => {
     const sent = (await invite(ctx, owner, invitee.email)).json().data;
     expect(Date.parse(sent.expiresAt) - Date.parse(sent.createdAt)).toBe(WEEK);
     ctx.clock.advance(WEEK - 1_000);
-    expect((await received(ctx, invitee)).json().data).toHaveLength(1);
+    expect((await received(ctx, invitee)).json().data.items).toHaveLength(1);
     ctx.clock.advance(2_000);
 
     const url = `/api/v1/routers/${owner.routerId}/invitations`;
-    expect((await received(ctx, invitee)).json().data).toEqual([]);
-    expect((await injectAs(ctx.app, owner.user, { method: 'GET', url })).json().data).toEqual([]);
+    expect((await received(ctx, invitee)).json().data.items).toEqual([]);
+    expect((await injectAs(ctx.app, owner.user, { method: 'GET', url })).json().data.items).toEqual(
+      [],
+    );
     const code = 'INVITATION_NOT_FOUND';
     await expectUnchanged(ctx, owner, 'accept', () => accept(ctx, invitee, sent.id), 404, code);
     await expectUnchanged(ctx, owner, 'decline', () => decline(ctx, invitee, sent.id), 404, code);
@@ -80,9 +82,9 @@ describe('expiry', () => {
     expect(res.statusCode, res.body).toBe(201);
     expect(res.json().data.id).not.toBe(old.id);
     expect(await invitationRow(ctx.db.db, old.id)).toMatchObject({ status: 'expired' });
-    expect((await received(ctx, invitee)).json().data.map((i: { id: string }) => i.id)).toEqual([
-      res.json().data.id,
-    ]);
+    expect(
+      (await received(ctx, invitee)).json().data.items.map((i: { id: string }) => i.id),
+    ).toEqual([res.json().data.id]);
     expect((await accept(ctx, invitee, old.id)).statusCode).toBe(404);
     expect((await accept(ctx, invitee, res.json().data.id)).statusCode).toBe(200);
   });

@@ -85,7 +85,7 @@ describe('no account enumeration, no membership without consent', () => {
       method: 'GET',
       url: `/api/v1/routers/${owner.routerId}/members`,
     });
-    expect(members.json().data).toHaveLength(2);
+    expect(members.json().data.items).toHaveLength(2);
     const events = await auditEventsByRouterId(ctx.db.db, owner.routerId);
     expect(events.map((e) => [e.operation, e.outcome])).toEqual([
       ['router.invite', 'succeeded'],
@@ -107,7 +107,7 @@ describe('the invitee', () => {
 
     const list = await received(ctx, invitee);
     expect(list.statusCode).toBe(200);
-    expect(list.json().data).toEqual([
+    expect(list.json().data.items).toEqual([
       {
         id,
         router: { routerId: owner.routerId, name: 'Test router' },
@@ -116,7 +116,7 @@ describe('the invitee', () => {
         expiresAt,
       },
     ]);
-    expect((await received(ctx, bystander)).json().data).toEqual([]);
+    expect((await received(ctx, bystander)).json().data.items).toEqual([]);
 
     const accepted = await accept(ctx, invitee, id);
     expect(accepted.statusCode, accepted.body).toBe(200);
@@ -127,7 +127,7 @@ describe('the invitee', () => {
     });
     expect(mine.json().data.role).toBe('member');
     expect(await invitationRow(ctx.db.db, id)).toMatchObject({ status: 'accepted' });
-    expect((await received(ctx, invitee)).json().data).toEqual([]);
+    expect((await received(ctx, invitee)).json().data.items).toEqual([]);
     const events = await auditEventsByRouterId(ctx.db.db, owner.routerId);
     expect(events.at(-1)).toMatchObject({ operation: 'invitation.accept', outcome: 'succeeded' });
   });
@@ -137,9 +137,9 @@ describe('the invitee', () => {
     const email = uniqueEmail('later');
     const { id } = (await invite(ctx, owner, email)).json().data;
     const invitee = await registerAndLogin(ctx.app, email);
-    expect((await received(ctx, invitee)).json().data.map((i: { id: string }) => i.id)).toEqual([
-      id,
-    ]);
+    expect(
+      (await received(ctx, invitee)).json().data.items.map((i: { id: string }) => i.id),
+    ).toEqual([id]);
   });
 
   it('declines: no membership, the invitation closed, audited', async () => {
@@ -151,7 +151,7 @@ describe('the invitee', () => {
     expect(res.json().data).toEqual({ declined: true });
     expect(await membershipsOf(ctx.db.db, invitee.userId)).toBe(0);
     expect(await invitationRow(ctx.db.db, id)).toMatchObject({ status: 'declined' });
-    expect((await received(ctx, invitee)).json().data).toEqual([]);
+    expect((await received(ctx, invitee)).json().data.items).toEqual([]);
     const events = await auditEventsByRouterId(ctx.db.db, owner.routerId);
     expect(events.at(-1)).toMatchObject({ operation: 'invitation.decline', outcome: 'succeeded' });
   });
@@ -180,7 +180,7 @@ describe('the invitee', () => {
     const invitee = await registerAndLogin(ctx.app);
     const other = await registerAndLogin(ctx.app);
     const { id } = (await invite(ctx, owner, invitee.email)).json().data;
-    expect((await received(ctx, other)).json().data).toEqual([]);
+    expect((await received(ctx, other)).json().data.items).toEqual([]);
     for (const user of [other, owner.user]) {
       await expectUnchanged(
         ctx,
@@ -244,13 +244,15 @@ describe('the owner', () => {
     expect(renewedBy).toBeGreaterThanOrEqual(3_600_000);
     expect(renewedBy).toBeLessThan(3_600_000 + 60_000);
     const list = await injectAs(ctx.app, owner.user, { method: 'GET', url });
-    expect(list.json().data).toEqual([again.json().data]);
+    expect(list.json().data.items).toEqual([again.json().data]);
 
     const revoked = await injectAs(ctx.app, owner.user, { method: 'DELETE', url: `${url}/${id}` });
     expect(revoked.statusCode, revoked.body).toBe(200);
     expect(revoked.json().data).toEqual({ revoked: true });
-    expect((await injectAs(ctx.app, owner.user, { method: 'GET', url })).json().data).toEqual([]);
-    expect((await received(ctx, invitee)).json().data).toEqual([]);
+    expect((await injectAs(ctx.app, owner.user, { method: 'GET', url })).json().data.items).toEqual(
+      [],
+    );
+    expect((await received(ctx, invitee)).json().data.items).toEqual([]);
     expect(await invitationRow(ctx.db.db, id)).toMatchObject({ status: 'revoked' });
     await expectUnchanged(
       ctx,

@@ -90,7 +90,7 @@ describe.each(LISTS)('%s entries', (list) => {
       url: url(owner, `/${list}`),
     });
     expect(listed.statusCode).toBe(200);
-    expect(listed.json().data.map((e: { ip: string }) => e.ip)).toEqual(['192.168.1.20']);
+    expect(listed.json().data.items.map((e: { ip: string }) => e.ip)).toEqual(['192.168.1.20']);
     const events = await auditEventsOf(ctx.db.db, owner.uuid);
     expect(events.at(-1)).toMatchObject({
       operation: `${list}.add`,

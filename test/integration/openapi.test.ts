@@ -101,7 +101,34 @@ describe('the OpenAPI document', () => {
     const limit = doc.paths['/api/v1/routers/{routerId}/activity'].get.parameters.find(
       (p: { name: string }) => p.name === 'limit',
     );
-    expect(limit.schema).toMatchObject({ type: 'integer', minimum: 1, maximum: 100 });
+    expect(limit.schema).toMatchObject({ type: 'integer', minimum: 1, maximum: 500, default: 100 });
+  });
+
+  it('gives every list limit and cursor and a named page schema', () => {
+    const lists: [string, string][] = [
+      ['/api/v1/routers', 'RouterPage'],
+      ['/api/v1/routers/{routerId}/devices', 'DevicePage'],
+      ['/api/v1/routers/{routerId}/whitelist', 'ListEntryPage'],
+      ['/api/v1/routers/{routerId}/blacklist', 'ListEntryPage'],
+      ['/api/v1/routers/{routerId}/blocked', 'BlockedDevicePage'],
+      ['/api/v1/routers/{routerId}/activity', 'ActivityPage'],
+      ['/api/v1/routers/{routerId}/members', 'MemberPage'],
+      ['/api/v1/routers/{routerId}/invitations', 'SentInvitationPage'],
+      ['/api/v1/invitations', 'ReceivedInvitationPage'],
+      ['/api/v1/auth/sessions', 'SessionPage'],
+    ];
+    for (const [path, page] of lists) {
+      const get = doc.paths[path].get;
+      const names = get.parameters.map((p: { name: string; in: string }) => `${p.in}.${p.name}`);
+      expect(names, path).toEqual(expect.arrayContaining(['query.limit', 'query.cursor']));
+      const data = get.responses['200'].content['application/json'].schema.properties.data;
+      expect(data, path).toEqual({ $ref: `#/components/schemas/${page}` });
+      expect(doc.components.schemas[page].required, path).toEqual(['items', 'nextCursor']);
+    }
+    const sort = doc.paths['/api/v1/routers/{routerId}/devices'].get.parameters.find(
+      (p: { name: string }) => p.name === 'sort',
+    );
+    expect(JSON.stringify(sort.schema)).toContain('lastSeen');
   });
 
   it('documents /health, /ready and /metrics (Prometheus text)', () => {

@@ -231,14 +231,15 @@ describe('listing, reading, renaming', () => {
     const second = await addRouter(ctx.app, ctx.db.db, owner.user, uniqueRouterId(), 'Second');
     const member = await memberOf(ctx, owner);
     const mine = await injectAs(ctx.app, owner.user, { method: 'GET', url: '/api/v1/routers' });
-    expect(mine.json().data.map((r: { routerId: string }) => r.routerId)).toEqual([
+    expect(mine.json().data.items.map((r: { routerId: string }) => r.routerId)).toEqual([
       owner.routerId,
       second.routerId,
     ]);
     const theirs = await injectAs(ctx.app, member.user, { method: 'GET', url: '/api/v1/routers' });
-    expect(theirs.json().data).toEqual([
-      expect.objectContaining({ routerId: owner.routerId, name: 'First', role: 'member' }),
-    ]);
+    expect(theirs.json().data).toEqual({
+      items: [expect.objectContaining({ routerId: owner.routerId, name: 'First', role: 'member' })],
+      nextCursor: null,
+    });
     const one = await injectAs(ctx.app, member.user, {
       method: 'GET',
       url: `/api/v1/routers/${owner.routerId}`,
@@ -328,12 +329,12 @@ describe('members', () => {
       url: `/api/v1/routers/${owner.routerId}/members`,
     });
     expect(list.statusCode).toBe(200);
-    expect(list.json().data.map((m: { email: string; role: string }) => [m.email, m.role])).toEqual(
-      [
-        [owner.user.email, 'owner'],
-        [friend.user.email, 'member'],
-      ],
-    );
+    expect(
+      list.json().data.items.map((m: { email: string; role: string }) => [m.email, m.role]),
+    ).toEqual([
+      [owner.user.email, 'owner'],
+      [friend.user.email, 'member'],
+    ]);
   });
 
   it('lets the owner remove a member, but not themself', async () => {
@@ -422,13 +423,13 @@ describe('authorization', () => {
     }
     expect(ctx.sim.calls.slice(before)).toEqual([]);
     const list = await injectAs(ctx.app, stranger, { method: 'GET', url: '/api/v1/routers' });
-    expect(list.json().data).toEqual([]);
+    expect(list.json().data).toEqual({ items: [], nextCursor: null });
     // The owner's router is untouched.
     const mine = await injectAs(ctx.app, owner.user, {
       method: 'GET',
       url: `/api/v1/routers/${owner.routerId}/blocked`,
     });
-    expect(mine.json().data).toHaveLength(1);
+    expect(mine.json().data.items).toHaveLength(1);
   });
 
   it('answers 403 FORBIDDEN to a member on owner-only routes, and serves the others', async () => {

@@ -70,7 +70,7 @@ function signedInRoutes(app: TypeBoxApp, authService: AuthServices, cookies: Aut
 
   app.get('/sessions', authed(ListSessionsRoute), async (request, reply) => {
     const { auth } = caller(request);
-    return ok(request, reply, await authService.sessions.list(auth));
+    return ok(request, reply, await authService.sessions.list(auth, request.query));
   });
 
   app.delete('/sessions/:sessionId', authed(RevokeSessionRoute), async (request, reply) => {

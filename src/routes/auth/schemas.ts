@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { Envelope } from '../../http/envelope.js';
+import { Page, PAGINATION_NOTE, PageQuerySchema } from '../../http/page.js';
 import { BODY_ERRORS, CHANGE_ERRORS, errorResponses as errors } from '../common.js';
 
 // Bounds are generous on purpose: the service applies the real password policy
@@ -167,12 +168,14 @@ export const ListSessionsRoute = {
   operationId: 'listSessions',
   tags,
   summary: "The user's active sessions",
+  description: `Most recently used first. ${PAGINATION_NOTE}`,
+  querystring: PageQuerySchema,
   response: {
     200: Envelope(
-      Type.Array(SessionSchema),
-      "The user's active sessions; `current` marks this one.",
+      Page(SessionSchema, 'SessionPage'),
+      "One page of the user's active sessions; `current` marks this one.",
     ),
-    ...errors('UNAUTHENTICATED'),
+    ...errors('VALIDATION_FAILED', 'UNAUTHENTICATED'),
   },
 };
 

@@ -30,7 +30,7 @@ export default async function deviceRoutes(fastify: FastifyInstance, options: De
 
   app.get('/:routerId/devices', authed(ListDevicesRoute), async (request, reply) => {
     const { auth, routerId } = caller(request);
-    return ok(request, reply, await devices.list(auth, routerId));
+    return ok(request, reply, await devices.list(auth, routerId, request.query));
   });
 
   app.patch('/:routerId/devices/:deviceId', authed(RenameDeviceRoute), async (request, reply) => {
@@ -52,6 +52,6 @@ export default async function deviceRoutes(fastify: FastifyInstance, options: De
 
   app.get('/:routerId/blocked', authed(ListBlockedRoute), async (request, reply) => {
     const { auth, routerId } = caller(request);
-    return ok(request, reply, await blocking.list(auth, routerId));
+    return ok(request, reply, await blocking.list(auth, routerId, request.query));
   });
 }

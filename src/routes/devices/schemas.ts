@@ -1,5 +1,7 @@
 import { Type } from 'typebox';
 import { Envelope } from '../../http/envelope.js';
+import { Page, PAGINATION_NOTE, pageQueryProperties, PageQuerySchema } from '../../http/page.js';
+import { DEVICE_SORTS } from '../../services/devices.service.js';
 import {
   BODY_ERRORS,
   CHANGE_ERRORS,
@@ -70,6 +72,44 @@ export const DeviceSchema = Type.Object(
     blacklisted: Type.Boolean(),
   },
   { $id: 'Device' },
+);
+
+export const DeviceListQuerySchema = Type.Object(
+  {
+    ...pageQueryProperties,
+    online: Type.Optional(
+      Type.Boolean({
+        description: 'true: only devices the latest scan saw; false: only the others',
+      }),
+    ),
+    blocked: Type.Optional(
+      Type.Boolean({ description: 'true: only blocked devices; false: only the others' }),
+    ),
+    q: Type.Optional(
+      Type.String({
+        maxLength: 100,
+        description:
+          'case-insensitive text found in the name, hostname, IP or MAC (trimmed; `%` and `_` match themselves)',
+      }),
+    ),
+    sort: Type.Optional(
+      Type.Union(
+        DEVICE_SORTS.map((s) => Type.Literal(s)),
+        {
+          default: 'ip',
+          description:
+            'ip (numeric IPv4 order, devices without an IP last), name (case-insensitive, unnamed last), lastSeen, firstSeen or mac; ties are ordered by MAC',
+        },
+      ),
+    ),
+    order: Type.Optional(
+      Type.Union([Type.Literal('asc'), Type.Literal('desc')], {
+        default: 'asc',
+        description: 'asc or desc; devices without an IP (sort=ip) or a name (sort=name) stay last',
+      }),
+    ),
+  },
+  { additionalProperties: false },
 );
 
 export const ScanResultSchema = Type.Object(
@@ -155,9 +195,14 @@ export const ListDevicesRoute = {
   operationId: 'listDevices',
   tags: ['devices'],
   summary: 'The device inventory with online, blocked and list flags',
+  description: `Filtered by \`online\`, \`blocked\` and \`q\`, sorted by \`sort\` and \`order\`. ${PAGINATION_NOTE}`,
   params: RouterParamsSchema,
+  querystring: DeviceListQuerySchema,
   response: {
-    200: Envelope(Type.Array(DeviceSchema), "The router's known devices, from the database."),
+    200: Envelope(
+      Page(DeviceSchema, 'DevicePage'),
+      "One page of the router's known devices, from the database.",
+    ),
     ...errors(...ROUTER_ROUTE_ERRORS),
   },
 };
@@ -216,9 +261,14 @@ export const ListBlockedRoute = {
   operationId: 'listBlockedDevices',
   tags: ['lists'],
   summary: 'The devices blocked through this server',
+  description: `Newest block first. ${PAGINATION_NOTE}`,
   params: RouterParamsSchema,
+  querystring: PageQuerySchema,
   response: {
-    200: Envelope(Type.Array(BlockedDeviceSchema), 'The blocks recorded by this server.'),
+    200: Envelope(
+      Page(BlockedDeviceSchema, 'BlockedDevicePage'),
+      'One page of the blocks recorded by this server, newest first.',
+    ),
     ...errors(...ROUTER_ROUTE_ERRORS),
   },
 };

@@ -43,7 +43,7 @@ function ownerRoutes(app: TypeBoxApp, invitations: InvitationsService) {
 
   app.get('/routers/:routerId/invitations', authed(ListSentRoute), async (request, reply) => {
     const { auth, routerId } = caller(request);
-    return ok(request, reply, await invitations.listForRouter(auth, routerId));
+    return ok(request, reply, await invitations.listForRouter(auth, routerId, request.query));
   });
 
   app.delete(
@@ -61,7 +61,7 @@ function ownerRoutes(app: TypeBoxApp, invitations: InvitationsService) {
 function inviteeRoutes(app: TypeBoxApp, invitations: InvitationsService) {
   app.get('/invitations', authed(ListReceivedRoute), async (request, reply) => {
     const { auth } = caller(request);
-    return ok(request, reply, await invitations.listReceived(auth));
+    return ok(request, reply, await invitations.listReceived(auth, request.query));
   });
 
   app.post(

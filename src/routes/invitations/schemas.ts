@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { Envelope } from '../../http/envelope.js';
+import { Page, PAGINATION_NOTE, PageQuerySchema } from '../../http/page.js';
 import {
   BODY_ERRORS,
   CHANGE_ERRORS,
@@ -81,9 +82,14 @@ export const ListSentRoute = {
   operationId: 'listRouterInvitations',
   tags: ['routers'],
   summary: "The router's open invitations, oldest first (owner only)",
+  description: PAGINATION_NOTE,
   params: RouterParamsSchema,
+  querystring: PageQuerySchema,
   response: {
-    200: Envelope(Type.Array(SentInvitationSchema), "The router's open invitations."),
+    200: Envelope(
+      Page(SentInvitationSchema, 'SentInvitationPage'),
+      "One page of the router's open invitations, oldest first.",
+    ),
     ...errors(...ROUTER_ROUTE_ERRORS, 'FORBIDDEN'),
   },
 };
@@ -105,9 +111,14 @@ export const ListReceivedRoute = {
   operationId: 'listMyInvitations',
   tags: ['invitations'],
   summary: "The caller's open invitations, matched by their account's email",
+  description: `Oldest first. ${PAGINATION_NOTE}`,
+  querystring: PageQuerySchema,
   response: {
-    200: Envelope(Type.Array(ReceivedInvitationSchema), "The caller's open invitations."),
-    ...errors('UNAUTHENTICATED'),
+    200: Envelope(
+      Page(ReceivedInvitationSchema, 'ReceivedInvitationPage'),
+      "One page of the caller's open invitations, oldest first.",
+    ),
+    ...errors('VALIDATION_FAILED', 'UNAUTHENTICATED'),
   },
 };
 

@@ -41,7 +41,7 @@ function entryRoutes(app: TypeBoxApp, lists: AccessListsService, list: ListName)
 
   app.get(base, authed(listEntriesRoute(list)), async (request, reply) => {
     const { auth, routerId } = caller(request);
-    return ok(request, reply, await lists.listEntries(auth, routerId, list));
+    return ok(request, reply, await lists.listEntries(auth, routerId, list, request.query));
   });
 
   app.post(base, authed(addEntryRoute(list)), async (request, reply) => {

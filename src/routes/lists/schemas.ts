@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import type { ListName } from '../../clients/commands-server.types.js';
 import { Envelope } from '../../http/envelope.js';
+import { Page, PAGINATION_NOTE, PageQuerySchema } from '../../http/page.js';
 import { ROUTER_ID_PATTERN } from '../../validation/router-input.js';
 import {
   BODY_ERRORS,
@@ -80,6 +81,8 @@ export const EntrySchema = Type.Object(
   { $id: 'ListEntry' },
 );
 
+export const ListEntryPageSchema = Page(EntrySchema, 'ListEntryPage');
+
 export const AddedEntrySchema = Type.Object(
   {
     ...EntrySchema.properties,
@@ -158,9 +161,11 @@ export const listEntriesRoute = (list: ListName) => ({
   operationId: `list${title(list)}Entries`,
   tags,
   summary: `The ${list} entries, from the database (any member)`,
+  description: `In address order. ${PAGINATION_NOTE}`,
   params: ListParamsSchema,
+  querystring: PageQuerySchema,
   response: {
-    200: Envelope(Type.Array(EntrySchema), `The ${list} entries.`),
+    200: Envelope(ListEntryPageSchema, `One page of the ${list} entries, in address order.`),
     ...errors(...ROUTER_ROUTE_ERRORS),
   },
 });

@@ -37,7 +37,7 @@ function routersRoutes(app: TypeBoxApp, routers: RoutersService) {
   // '' rather than '/': the path is /api/v1/routers, without a trailing slash.
   app.get('', authed(ListRoutersRoute), async (request, reply) => {
     const { auth } = caller(request);
-    return ok(request, reply, await routers.list(auth));
+    return ok(request, reply, await routers.list(auth, request.query));
   });
 
   app.post('', authed(AddRouterRoute), async (request, reply) => {
@@ -70,7 +70,7 @@ function membersAndActivityRoutes(
 ) {
   app.get('/:routerId/members', authed(ListMembersRoute), async (request, reply) => {
     const { auth, routerId } = caller(request);
-    return ok(request, reply, await members.list(auth, routerId));
+    return ok(request, reply, await members.list(auth, routerId, request.query));
   });
 
   app.delete('/:routerId/members/:userId', authed(RemoveMemberRoute), async (request, reply) => {
@@ -81,11 +81,6 @@ function membersAndActivityRoutes(
 
   app.get('/:routerId/activity', authed(ActivityRoute), async (request, reply) => {
     const { auth, routerId } = caller(request);
-    const { limit, before } = request.query;
-    const page = await activity.list(auth, routerId, {
-      ...(limit === undefined ? {} : { limit }),
-      ...(before === undefined ? {} : { before }),
-    });
-    return ok(request, reply, page);
+    return ok(request, reply, await activity.list(auth, routerId, request.query));
   });
 }

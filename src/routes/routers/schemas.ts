@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { Envelope } from '../../http/envelope.js';
+import { Page, PAGINATION_NOTE, PageQuerySchema } from '../../http/page.js';
 import { ROUTER_ID_PATTERN } from '../../validation/router-input.js';
 import {
   BODY_ERRORS,
@@ -38,21 +39,6 @@ export const RenameRouterBodySchema = Type.Object(
   { additionalProperties: false, $id: 'RenameRouterRequest' },
 );
 
-export const ActivityQuerySchema = Type.Object({
-  // Query strings are coerced to the schema's types (see queryCoercingValidator).
-  limit: Type.Optional(
-    Type.Integer({ minimum: 1, maximum: 100, default: 50, description: '1 to 100, default 50' }),
-  ),
-  before: Type.Optional(
-    Type.String({
-      minLength: 1,
-      maxLength: 200,
-      pattern: '^[A-Za-z0-9_-]+$',
-      description: 'nextCursor of the previous page',
-    }),
-  ),
-});
-
 export const RouterSchema = Type.Object(
   {
     routerId: Type.String(),
@@ -88,44 +74,34 @@ export const RemovedMemberSchema = Type.Object(
   { $id: 'RemovedMember' },
 );
 
-export const ActivityPageSchema = Type.Object(
+export const ActivityEventSchema = Type.Object(
   {
-    events: Type.Array(
-      Type.Object(
-        {
-          id: Type.String({ format: 'uuid' }),
-          operation: Type.String(),
-          outcome: Type.Union([
-            Type.Literal('pending'),
-            Type.Literal('succeeded'),
-            Type.Literal('failed'),
-            Type.Literal('unknown'),
-          ]),
-          errorCode: Type.Union([Type.String(), Type.Null()]),
-          params: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
-          result: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()], {
-            description:
-              'What a succeeded operation did, in short: `{ found, new }` of a scan, ' +
-              '`{ activeMode, switchedOff }` of a mode change, `{ mac }` of a block; else null.',
-          }),
-          actor: Type.Union([
-            Type.Object({
-              userId: Type.String({ format: 'uuid' }),
-              email: Type.Union([Type.String(), Type.Null()]),
-            }),
-            Type.Null(),
-          ]),
-          durationMs: Type.Union([Type.Integer(), Type.Null()]),
-          createdAt: Timestamp,
-        },
-        { $id: 'ActivityEvent' },
-      ),
-    ),
-    nextCursor: Type.Union([Type.String(), Type.Null()], {
-      description: 'pass as ?before= for the next, older page; null on the last page',
+    id: Type.String({ format: 'uuid' }),
+    operation: Type.String(),
+    outcome: Type.Union([
+      Type.Literal('pending'),
+      Type.Literal('succeeded'),
+      Type.Literal('failed'),
+      Type.Literal('unknown'),
+    ]),
+    errorCode: Type.Union([Type.String(), Type.Null()]),
+    params: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
+    result: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()], {
+      description:
+        'What a succeeded operation did, in short: `{ found, new }` of a scan, ' +
+        '`{ activeMode, switchedOff }` of a mode change, `{ mac }` of a block; else null.',
     }),
+    actor: Type.Union([
+      Type.Object({
+        userId: Type.String({ format: 'uuid' }),
+        email: Type.Union([Type.String(), Type.Null()]),
+      }),
+      Type.Null(),
+    ]),
+    durationMs: Type.Union([Type.Integer(), Type.Null()]),
+    createdAt: Timestamp,
   },
-  { $id: 'ActivityPage' },
+  { $id: 'ActivityEvent' },
 );
 
 // The endpoints: what each validates and answers, and how the OpenAPI document
@@ -136,9 +112,14 @@ export const ListRoutersRoute = {
   operationId: 'listRouters',
   tags: ['routers'],
   summary: 'The routers the caller is a member of',
+  description: `In the order the caller joined them. ${PAGINATION_NOTE}`,
+  querystring: PageQuerySchema,
   response: {
-    200: Envelope(Type.Array(RouterSchema), "The caller's routers, with the caller's role."),
-    ...errors('UNAUTHENTICATED'),
+    200: Envelope(
+      Page(RouterSchema, 'RouterPage'),
+      "One page of the caller's routers, with the caller's role.",
+    ),
+    ...errors('VALIDATION_FAILED', 'UNAUTHENTICATED'),
   },
 };
 
@@ -208,9 +189,14 @@ export const ListMembersRoute = {
   operationId: 'listMembers',
   tags: ['routers'],
   summary: 'The members of a router, owner first',
+  description: `The owner, then members in the order they joined. ${PAGINATION_NOTE}`,
   params: RouterParamsSchema,
+  querystring: PageQuerySchema,
   response: {
-    200: Envelope(Type.Array(MemberSchema), "The router's members, owner first."),
+    200: Envelope(
+      Page(MemberSchema, 'MemberPage'),
+      "One page of the router's members, owner first.",
+    ),
     ...errors(...ROUTER_ROUTE_ERRORS),
   },
 };
@@ -233,9 +219,13 @@ export const ActivityRoute = {
   tags: ['usage'],
   summary: "The router's audit events, newest first, paginated",
   params: RouterParamsSchema,
-  querystring: ActivityQuerySchema,
+  description: PAGINATION_NOTE,
+  querystring: PageQuerySchema,
   response: {
-    200: Envelope(ActivityPageSchema, 'One page of audit events, newest first.'),
+    200: Envelope(
+      Page(ActivityEventSchema, 'ActivityPage'),
+      'One page of audit events, newest first.',
+    ),
     ...errors(...ROUTER_ROUTE_ERRORS),
   },
 };

@@ -1,14 +1,16 @@
 import type { Clock } from '../../clock.js';
 import type { Executor } from '../../db/client.js';
 import { NotFoundError, UnauthorizedError } from '../../errors.js';
-import type {
-  AuthenticatedRow,
-  LoginSessionsRepository,
-  RevokeReason,
-  SessionRow,
+import {
+  SESSIONS_ORDER,
+  type AuthenticatedRow,
+  type LoginSessionsRepository,
+  type RevokeReason,
+  type SessionRow,
 } from '../../repositories/login-sessions.repository.js';
 import type { UsersRepository } from '../../repositories/users.repository.js';
 import type { AuthContext, ClientInfo } from '../auth-context.js';
+import { paginate, type Page, type PageQuery } from '../pagination.js';
 import type { CommandsSessionService } from '../commands-session.service.js';
 import type { AuthAudit } from './auth-audit.js';
 import { publicSession, publicUser, type PublicSession } from './public-views.js';
@@ -113,9 +115,15 @@ export class LoginSessionsService {
     await this.revokeWhere(auth, { sessionId: auth.sessionId }, 'logout', client);
   }
 
-  async list(auth: AuthContext): Promise<PublicSession[]> {
-    const rows = await this.deps.sessions.listLiveForUser(auth.userId, this.deps.clock.now());
-    return rows.map((s) => publicSession(s, auth.sessionId));
+  /** The caller's live sessions, most recently used first, one page at a time. */
+  async list(auth: AuthContext, query: PageQuery): Promise<Page<PublicSession>> {
+    const now = this.deps.clock.now();
+    return paginate(
+      SESSIONS_ORDER,
+      query,
+      (page) => this.deps.sessions.listLiveForUser(auth.userId, now, page),
+      (s) => publicSession(s, auth.sessionId),
+    );
   }
 
   async revoke(auth: AuthContext, sessionId: string, client: ClientInfo): Promise<void> {
