@@ -394,7 +394,7 @@ describe('accounts without a password (created by an OpenID sign-in)', () => {
   it('lists how each session was established', async () => {
     const a = await registerAndLogin(app);
     const list = await injectAs(app, a, { method: 'GET', url: '/api/v1/auth/sessions' });
-    expect(list.json().data).toEqual([
+    expect(list.json().data.items).toEqual([
       expect.objectContaining({ id: a.sessionId, method: 'password', twoFactor: false }),
     ]);
   });

@@ -175,7 +175,7 @@ describe('signing in with two-factor authentication on', () => {
     expect(signedIn.user.id).toBe(user.userId);
     const sessions = await injectAs(app, signedIn, { method: 'GET', url: '/api/v1/auth/sessions' });
     expect(sessions.statusCode).toBe(200);
-    const list = JSON.stringify(sessions.json().data);
+    const list = JSON.stringify(sessions.json().data.items);
     expect(list).toContain(`"id":"${signedIn.session.id}"`);
     expect(JSON.parse(list)).toEqual(
       expect.arrayContaining([
