@@ -70,7 +70,7 @@ export const OperationsPageSchema = Type.Object(
 /** GET /operations/{operationId} */
 export const GetOperationRoute = {
   operationId: 'getOperation',
-  tags: ['operations'],
+  tags: ['devices'],
   summary: 'The state of a long operation (a scan started with `Prefer: respond-async`)',
   description:
     'Poll until `state` is no longer `running`. Visible to the members of its router, for a day after it finished.',
@@ -84,7 +84,7 @@ export const GetOperationRoute = {
 /** GET /routers/{routerId}/operations */
 export const ListOperationsRoute = {
   operationId: 'listOperations',
-  tags: ['operations'],
+  tags: ['devices'],
   summary: "The router's long operations, newest first",
   description: 'Filter with `state` (e.g. `running`); page with `limit` and `cursor`.',
   params: RouterParamsSchema,
