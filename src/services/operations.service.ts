@@ -27,6 +27,9 @@ export const OPERATIONS_DEFAULT_LIMIT = 100;
 export const OPERATIONS_MAX_LIMIT = 500;
 /** How often a joiner on another instance reads the operation it waits for. */
 const POLL_INTERVAL_MS = 100;
+/** Writing an operation's outcome: attempts, and the pause before the next (times the attempt). */
+const RECORD_ATTEMPTS = 3;
+const RECORD_RETRY_MS = 250;
 
 export interface OperationsPage {
   items: OperationView[];
@@ -189,23 +192,33 @@ export class OperationsService {
     return value;
   }
 
-  /** Writes the outcome; a failure to write is logged (the row turns stale, read as failed). */
+  /**
+   * Writes the outcome, retried a few times: a row left `running` would make every
+   * later request join it until it turns stale. A failure past the retries is logged.
+   */
   private async record<T>(
     id: string,
     opts: StartOptions<T>,
     outcome: { state: 'succeeded'; result: unknown } | { state: 'failed'; error: OperationError },
   ): Promise<void> {
-    try {
-      await this.deps.db.transaction(async (tx) => {
-        await this.deps.operations.lock(opts.router.id, opts.kind, tx);
-        const now = this.deps.clock.now();
-        if (!(await this.deps.operations.finish(id, outcome, now, tx))) {
-          this.deps.log.warn({ operationId: id }, 'operation ended after it was deemed stale');
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await this.deps.db.transaction(async (tx) => {
+          await this.deps.operations.lock(opts.router.id, opts.kind, tx);
+          const now = this.deps.clock.now();
+          if (!(await this.deps.operations.finish(id, outcome, now, tx))) {
+            this.deps.log.warn({ operationId: id }, 'operation ended after it was deemed stale');
+          }
+          await opts.onFinish?.(tx, now);
+        });
+        return;
+      } catch (err) {
+        if (attempt >= RECORD_ATTEMPTS) {
+          this.deps.log.error({ err, operationId: id }, 'recording the end of an operation failed');
+          return;
         }
-        await opts.onFinish?.(tx, now);
-      });
-    } catch (err) {
-      this.deps.log.error({ err, operationId: id }, 'recording the end of an operation failed');
+        await sleep(RECORD_RETRY_MS * attempt);
+      }
     }
   }
 
