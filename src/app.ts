@@ -22,6 +22,7 @@ import healthRoutes from './routes/health/index.js';
 import invitationRoutes from './routes/invitations/index.js';
 import routerRoutes from './routes/routers/index.js';
 import listRoutes from './routes/lists/index.js';
+import operationRoutes from './routes/operations/index.js';
 import usageRoutes from './routes/usage/index.js';
 import wifiRoutes from './routes/wifi/index.js';
 import { createServices, type Services } from './services/index.js';
@@ -190,6 +191,7 @@ async function registerRoutes(app: FastifyInstance, deps: AppDeps, services: Ser
   });
   await app.register(wifiRoutes, { prefix: '/api/v1/routers', wifi: services.wifi });
   await app.register(usageRoutes, { prefix: '/api/v1/routers', usage: services.usage });
+  await app.register(operationRoutes, { prefix: '/api/v1', operations: services.operations });
 }
 
 /** Builds the Fastify app from its dependencies. Never listens: server.ts does. */

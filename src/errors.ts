@@ -24,6 +24,7 @@ export const ERROR_CODES = {
   ENTRY_NOT_FOUND: 404,
   USER_NOT_FOUND: 404,
   INVITATION_NOT_FOUND: 404,
+  OPERATION_NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   REQUEST_TIMEOUT: 408,
   EMAIL_TAKEN: 409,
@@ -45,6 +46,8 @@ export const ERROR_CODES = {
   COMMANDS_SERVER_BAD_RESPONSE: 502,
   COMMANDS_SERVER_UNAVAILABLE: 503,
   DATABASE_UNAVAILABLE: 503,
+  /** The server instance running an operation stopped before it finished (it crashed). */
+  OPERATION_INTERRUPTED: 503,
   /** Too much password work queued (a flood of logins or registrations): retry shortly. */
   BUSY: 503,
   ROUTER_TIMEOUT: 504,
@@ -84,6 +87,8 @@ export const ERROR_DESCRIPTIONS: { readonly [C in ErrorCode]: string } = {
   USER_NOT_FOUND: 'That user is not a member of this router.',
   INVITATION_NOT_FOUND:
     "No open invitation with this id for the caller: unknown, expired, revoked, answered, or someone else's.",
+  OPERATION_NOT_FOUND:
+    'No operation with this id on a router the caller is a member of: unknown, expired (a day after it finished), or of another router.',
   METHOD_NOT_ALLOWED: 'The path exists but not with this method.',
   REQUEST_TIMEOUT: 'The request was not received in time.',
   EMAIL_TAKEN: 'An account already exists for this email address.',
@@ -109,6 +114,8 @@ export const ERROR_DESCRIPTIONS: { readonly [C in ErrorCode]: string } = {
   COMMANDS_SERVER_BAD_RESPONSE: 'The Commands-Server answered something this server cannot read.',
   COMMANDS_SERVER_UNAVAILABLE: 'The Commands-Server cannot be reached.',
   DATABASE_UNAVAILABLE: 'The database does not answer.',
+  OPERATION_INTERRUPTED:
+    'The server running this operation stopped before it finished; what the router did is unknown. Start it again.',
   BUSY: 'Too much password work is queued (a flood of logins or registrations); retry after Retry-After seconds.',
   ROUTER_TIMEOUT: 'The router did not answer in time; the change may or may not have been applied.',
 };
@@ -167,6 +174,7 @@ export class NotFoundError extends AppError {
       | 'ENTRY_NOT_FOUND'
       | 'USER_NOT_FOUND'
       | 'INVITATION_NOT_FOUND'
+      | 'OPERATION_NOT_FOUND'
     >,
     message: string,
   ) {

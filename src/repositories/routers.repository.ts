@@ -43,7 +43,7 @@ export interface MemberRow {
   joinedAt: Date;
 }
 
-/** Outcome of {@link RoutersRepository.claimScanSlot}. */
+/** Outcome of {@link RoutersRepository.scanSlot}. */
 export type ScanSlot = { granted: true } | { granted: false; retryAfterMs: number };
 
 const membershipColumns = {
@@ -234,30 +234,31 @@ export class RoutersRepository {
   }
 
   /**
-   * Claims the router's scan slot: one atomic upsert that succeeds only when the
-   * previous scan started at least `minIntervalMs` before `now`, so the limit holds
+   * Whether the router may be scanned at `now`: the previous scan must have ended at
+   * least `minIntervalMs` before. The caller holds the scan's operation lock (see
+   * OperationsRepository.lock), so the check and the start of the scan are one step
    * across server instances. When refused, says how long to wait.
    */
-  async claimScanSlot(routerUuid: string, now: Date, minIntervalMs: number): Promise<ScanSlot> {
-    const threshold = new Date(now.getTime() - minIntervalMs);
-    const claimed = await this.db
-      .insert(routerRateLimits)
-      .values({ routerId: routerUuid, scanRequestedAt: now })
-      .onConflictDoUpdate({
-        target: routerRateLimits.routerId,
-        set: { scanRequestedAt: now },
-        setWhere: sql`${routerRateLimits.scanRequestedAt} <= ${threshold.toISOString()}::timestamptz`,
-      })
-      .returning({ id: routerRateLimits.id });
-    if (claimed.length > 0) {
-      return { granted: true };
-    }
-    const [row] = await this.db
+  async scanSlot(
+    routerUuid: string,
+    now: Date,
+    minIntervalMs: number,
+    executor: Executor,
+  ): Promise<ScanSlot> {
+    const [row] = await executor
       .select({ at: routerRateLimits.scanRequestedAt })
       .from(routerRateLimits)
       .where(eq(routerRateLimits.routerId, routerUuid));
-    const last = row?.at.getTime() ?? now.getTime();
-    return { granted: false, retryAfterMs: Math.max(1, last + minIntervalMs - now.getTime()) };
+    const waitMs = row ? row.at.getTime() + minIntervalMs - now.getTime() : 0;
+    return waitMs > 0 ? { granted: false, retryAfterMs: waitMs } : { granted: true };
+  }
+
+  /** Records the end of a scan, succeeded or failed: the scan interval counts from here. */
+  async recordScanEnd(routerUuid: string, at: Date, executor: Executor): Promise<void> {
+    await executor
+      .insert(routerRateLimits)
+      .values({ routerId: routerUuid, scanRequestedAt: at })
+      .onConflictDoUpdate({ target: routerRateLimits.routerId, set: { scanRequestedAt: at } });
   }
 }
 

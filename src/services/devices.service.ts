@@ -19,6 +19,8 @@ import { parseDisplayName } from '../validation/display-name.js';
 import { normalizeMac, parseIpv4 } from '../validation/router-input.js';
 import type { AuthContext, ClientInfo } from './auth-context.js';
 import { paginate, type Page, type PageQuery } from './pagination.js';
+import type { OperationView } from './operation-outcome.js';
+import type { OperationsService } from './operations.service.js';
 import type { RouterAudit } from './router-audit.js';
 import type { RouterAccessPolicy } from './router-access.policy.js';
 import type { RouterOperationRunner } from './router-operation.runner.js';
@@ -110,6 +112,7 @@ export interface DevicesServiceDeps {
   access: RouterAccessPolicy;
   runner: RouterOperationRunner;
   routerAudit: RouterAudit;
+  operations: OperationsService;
   routers: RoutersRepository;
   devices: DevicesRepository;
   clock: Clock;
@@ -124,15 +127,50 @@ export class DevicesService {
   /**
    * Scans the router's LAN through the Commands-Server and upserts every device
    * in one statement, setting the router's last scan time to the same instant in
-   * the same transaction. At most one scan per router per `scanMinIntervalMs`
-   * (429 RATE_LIMITED with Retry-After), counted across server instances; a scan
-   * that fails still counts, since the router did the work. An empty network is a
-   * success with no devices. Not serialised with list changes: it only reads the
-   * router.
+   * the same transaction. The scan is an operation clients can watch
+   * (OperationsService): a scan requested while one runs on the router joins it and
+   * answers its result, with no second call. At most one scan per router per
+   * `scanMinIntervalMs`, counted from the end of the previous one (429 RATE_LIMITED
+   * with Retry-After), across server instances; a scan that fails still counts, since
+   * the router did the work. An empty network is a success with no devices. Not
+   * serialised with list changes: it only reads the router.
    */
   async scan(auth: AuthContext, client: ClientInfo, routerId: string): Promise<ScanResult> {
+    const started = await this.startScan(auth, client, routerId);
+    return started.outcome();
+  }
+
+  /** The same scan, answered at once: the operation to watch (`Prefer: respond-async`). */
+  async scanAsync(auth: AuthContext, client: ClientInfo, routerId: string): Promise<OperationView> {
+    return (await this.startScan(auth, client, routerId)).operation;
+  }
+
+  private async startScan(auth: AuthContext, client: ClientInfo, routerId: string) {
     const router = await this.deps.access.check(auth, routerId);
-    await this.claimScanSlot(auth, client, router);
+    const limited = this.deps.scanMinIntervalMs > 0;
+    try {
+      return await this.deps.operations.start({
+        auth,
+        router,
+        kind: 'network.scan',
+        admit: limited ? (tx, now) => this.admitScan(router, tx, now) : undefined,
+        run: () => this.runScan(auth, client, router),
+        onFinish: limited
+          ? (tx, at) => this.deps.routers.recordScanEnd(router.id, at, tx)
+          : undefined,
+      });
+    } catch (err) {
+      if (err instanceof TooManyRequestsError) {
+        await this.deps.routerAudit.refused(
+          { auth, client, routerUuid: router.id, routerId, operation: 'network.scan' },
+          'RATE_LIMITED',
+        );
+      }
+      throw err;
+    }
+  }
+
+  private runScan(auth: AuthContext, client: ClientInfo, router: RouterAccess) {
     return this.deps.runner.execute({
       auth,
       client,
@@ -147,29 +185,12 @@ export class DevicesService {
     });
   }
 
-  /** A refused scan is recorded in the router's trail (`failed` RATE_LIMITED). */
-  private async claimScanSlot(
-    auth: AuthContext,
-    client: ClientInfo,
-    router: RouterAccess,
-  ): Promise<void> {
+  /** Refuses a new scan (not a joined one) before the interval since the last one ended. */
+  private async admitScan(router: RouterAccess, tx: Transaction, now: Date): Promise<void> {
     const interval = this.deps.scanMinIntervalMs;
-    if (interval <= 0) {
-      return;
-    }
-    const slot = await this.deps.routers.claimScanSlot(router.id, this.deps.clock.now(), interval);
+    const slot = await this.deps.routers.scanSlot(router.id, now, interval, tx);
     if (!slot.granted) {
       const seconds = Math.ceil(slot.retryAfterMs / 1000);
-      await this.deps.routerAudit.refused(
-        {
-          auth,
-          client,
-          routerUuid: router.id,
-          routerId: router.routerId,
-          operation: 'network.scan',
-        },
-        'RATE_LIMITED',
-      );
       throw new TooManyRequestsError(
         'RATE_LIMITED',
         `This router may be scanned once every ${interval / 1000} s; try again in ${seconds} s`,

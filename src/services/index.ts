@@ -11,6 +11,7 @@ import { AuditRepository } from '../repositories/audit.repository.js';
 import { BlockedDevicesRepository } from '../repositories/blocked-devices.repository.js';
 import { DevicesRepository } from '../repositories/devices.repository.js';
 import { InvitationsRepository } from '../repositories/invitations.repository.js';
+import { OperationsRepository } from '../repositories/operations.repository.js';
 import { RouterSettingsRepository } from '../repositories/router-settings.repository.js';
 import { RoutersRepository } from '../repositories/routers.repository.js';
 import { CommandsSessionStateRepository } from '../repositories/commands-session-state.repository.js';
@@ -32,6 +33,7 @@ import { RedisThrottleStore } from './throttle/redis-store.js';
 import { MemoryThrottleStore, type ThrottleStore } from './throttle/store.js';
 import { InvitationsService } from './invitations.service.js';
 import { ListSettingsService } from './list-settings.service.js';
+import { OperationsService } from './operations.service.js';
 import { PasswordService } from './password.service.js';
 import { RouterMembersService } from './router-members.service.js';
 import { RouterAccessPolicy } from './router-access.policy.js';
@@ -69,6 +71,7 @@ function createRepositories(db: DbHandle['db']) {
     accessLists: new AccessListsRepository(db),
     routerSettings: new RouterSettingsRepository(db),
     twoFactor: new TwoFactorRepository(db),
+    operations: new OperationsRepository(db),
   };
 }
 
@@ -94,6 +97,32 @@ function createPasswordProtection(deps: ServiceDeps) {
   };
 }
 
+/** Long operations clients can watch (a scan), shared by the server instances. */
+function createOperations(deps: ServiceDeps, repos: Repositories, access: RouterAccessPolicy) {
+  const { config, clock, log } = deps;
+  return new OperationsService({
+    db: deps.db.db,
+    operations: repos.operations,
+    access,
+    clock,
+    log: log.child({ component: 'operations' }),
+    // A scan may start the Commands-Server session first, each bounded by the scan
+    // timeout; past both and a margin, its process has died.
+    staleAfterMs: 2 * config.commandsServer.scanTimeoutMs + 30_000,
+  });
+}
+
+/** The audit helper every router service records through. */
+function createRouterAudit(deps: ServiceDeps, repos: Repositories) {
+  const { clock, log, metrics } = deps;
+  return new RouterAudit({
+    audit: repos.audit,
+    clock,
+    log: log.child({ component: 'audit' }),
+    metrics,
+  });
+}
+
 /**
  * Everything about routers: who may touch one (access), the audit trail, the
  * operation runner, and the services built on them.
@@ -103,22 +132,19 @@ function createRouterServices(
   repos: Repositories,
   commandsSessions: CommandsSessionService,
 ) {
-  const { config, clock, log } = deps;
+  const { config, clock } = deps;
   const db = deps.db.db;
   const { routers, audit, devices } = repos;
-  const routerAudit = new RouterAudit({
-    audit,
-    clock,
-    log: log.child({ component: 'audit' }),
-    metrics: deps.metrics,
-  });
+  const routerAudit = createRouterAudit(deps, repos);
   const access = new RouterAccessPolicy(routers, routerAudit);
   const runner = new RouterOperationRunner({ db, audit: routerAudit, commandsSessions });
   const common = { access, runner };
+  const operations = createOperations(deps, repos, access);
   return {
     access,
     routerAudit,
     runner,
+    operations,
     routers: new RoutersService({ db, routers, routerAudit, ...common }),
     members: new RouterMembersService({ db, routers, access, routerAudit }),
     invitations: new InvitationsService({
@@ -134,6 +160,7 @@ function createRouterServices(
     devices: new DevicesService({
       db,
       routerAudit,
+      operations,
       routers,
       devices,
       clock,
@@ -148,11 +175,12 @@ function createRouterServices(
   };
 }
 
-/** The sweeper: Commands-Server sessions to end, and expired rows to delete. */
+/** Background clean-up: Commands-Server sessions of ended logins, stale and old operations, expired rows. */
 function createSweeper(
   deps: ServiceDeps,
   repos: Repositories,
   commandsSessions: CommandsSessionService,
+  operations: OperationsService,
 ) {
   const { config } = deps;
   const cleanups: Cleanup[] = [
@@ -173,6 +201,7 @@ function createSweeper(
       leaseMs: config.commandsServer.timeoutMs + 30_000,
       cleanups,
     },
+    operations,
   );
 }
 
@@ -202,17 +231,19 @@ export function createServices(deps: ServiceDeps) {
       absoluteLifetimeMs: config.sessions.absoluteLifetimeMs,
     },
   });
-  const sweeper = createSweeper(deps, repos, commandsSessions);
+  const routerServices = createRouterServices(deps, repos, commandsSessions);
+  const sweeper = createSweeper(deps, repos, commandsSessions, routerServices.operations);
   return {
     repositories: repos,
     ...protection,
     commandsSessions,
     auth,
-    ...createRouterServices(deps, repos, commandsSessions),
+    ...routerServices,
     sweeper,
-    /** Stops background work and releases what the services hold. */
+    /** Stops background work (operations in flight finish first) and releases what the services hold. */
     async close() {
       await sweeper.stop();
+      await routerServices.operations.close();
       await commandsSessions.drain();
       await protection.throttle.close();
     },

@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../clock.js';
 import type { CommandsSessionStateRepository } from '../repositories/commands-session-state.repository.js';
 import type { CommandsSessionService } from './commands-session.service.js';
+import type { OperationsService } from './operations.service.js';
 
 /** Rows past their use that the sweeper deletes on each pass; answers how many went. */
 export interface Cleanup {
@@ -22,7 +23,8 @@ export interface SweeperOptions {
 /**
  * Ends the Commands-Server session of every expired or revoked login, retries
  * failed ends with backoff until they succeed, and deletes long-dead rows
- * (sessions, and what `cleanups` name).
+ * (sessions, and what `cleanups` name). Also sweeps watchable operations:
+ * running ones whose process died are failed, those finished a day ago deleted.
  * Safe in several instances at once: sessions are claimed with
  * FOR UPDATE SKIP LOCKED and leased, so no two sweepers end the same one.
  */
@@ -36,6 +38,7 @@ export class SessionSweeper {
     private readonly clock: Clock,
     private readonly log: FastifyBaseLogger,
     private readonly options: SweeperOptions,
+    private readonly operations: Pick<OperationsService, 'sweep'>,
   ) {}
 
   start(): void {
@@ -56,19 +59,32 @@ export class SessionSweeper {
     await this.running;
   }
 
-  /** One pass; concurrent calls in this process share it. Returns sessions ended. */
+  /** One pass; concurrent calls in this process share it. */
   sweep(): Promise<void> {
-    this.running ??= this.sweepNow()
-      .catch((err: unknown) => {
-        this.log.error(
-          { err: err instanceof Error ? err.message : String(err) },
-          'session sweep failed',
-        );
-      })
+    this.running ??= Promise.all([
+      this.guarded('session sweep failed', () => this.sweepNow()),
+      this.guarded('operations sweep failed', () => this.sweepOperations()),
+    ])
+      .then(() => undefined)
       .finally(() => {
         this.running = null;
       });
     return this.running;
+  }
+
+  private async guarded(what: string, pass: () => Promise<void>): Promise<void> {
+    try {
+      await pass();
+    } catch (err) {
+      this.log.error({ err: err instanceof Error ? err.message : String(err) }, what);
+    }
+  }
+
+  private async sweepOperations(): Promise<void> {
+    const { failed, deleted } = await this.operations.sweep();
+    if (failed + deleted > 0) {
+      this.log.info({ failed, deleted }, 'swept operations (failed: their process died)');
+    }
   }
 
   private async sweepNow(): Promise<void> {

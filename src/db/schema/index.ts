@@ -10,3 +10,4 @@ export * from './router-rate-limits.js';
 export * from './audit-events.js';
 export * from './router-invitations.js';
 export * from './two-factor.js';
+export * from './operations.js';

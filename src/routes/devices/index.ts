@@ -1,6 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { ok } from '../../http/envelope.js';
+import { prefersRespondAsync } from '../../http/prefer.js';
 import type { BlockingService } from '../../services/blocking.service.js';
 import type { DevicesService } from '../../services/devices.service.js';
 import { authed, caller } from '../common.js';
@@ -25,7 +26,15 @@ export default async function deviceRoutes(fastify: FastifyInstance, options: De
 
   app.post('/:routerId/scan', authed(ScanRoute), async (request, reply) => {
     const { auth, client, routerId } = caller(request);
-    return ok(request, reply, await devices.scan(auth, client, routerId));
+    if (!prefersRespondAsync(request.headers.prefer)) {
+      return ok(request, reply, await devices.scan(auth, client, routerId));
+    }
+    const operation = await devices.scanAsync(auth, client, routerId);
+    return reply
+      .status(202)
+      .header('location', `/api/v1/operations/${operation.id}`)
+      .header('preference-applied', 'respond-async')
+      .send(ok(request, reply, operation));
   });
 
   app.get('/:routerId/devices', authed(ListDevicesRoute), async (request, reply) => {

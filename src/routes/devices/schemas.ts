@@ -10,6 +10,7 @@ import {
   ROUTER_CHANGE_ERRORS,
   ROUTER_ROUTE_ERRORS,
 } from '../common.js';
+import { OperationSchema } from '../operations/schemas.js';
 import { RouterIdSchema, RouterParamsSchema } from '../routers/schemas.js';
 
 const Timestamp = Type.String({ format: 'date-time' });
@@ -182,10 +183,16 @@ export const ScanRoute = {
   tags: ['devices'],
   summary: "Scan the router's network and update the device inventory",
   description:
-    'Answers the devices found, each with `new` when first seen. At most one scan per router every SCAN_MIN_INTERVAL_SECONDS (429 RATE_LIMITED with Retry-After).',
+    'Answers the devices found, each with `new` when first seen. A scan can take minutes: with `Prefer: respond-async` the answer is 202 at once, the operation to watch at `Location: /api/v1/operations/{id}` (`Preference-Applied: respond-async`). A scan requested while one runs on the router joins it (same operation, no second scan). At most one scan per router every SCAN_MIN_INTERVAL_SECONDS, counted from the end of the previous one (429 RATE_LIMITED with Retry-After).',
   params: RouterParamsSchema,
+  headers: Type.Object({
+    prefer: Type.Optional(
+      Type.String({ description: '`respond-async`: answer 202 at once with the operation' }),
+    ),
+  }),
   response: {
     200: Envelope(ScanResultSchema, 'The scan is done: the devices found, the inventory updated.'),
+    202: Envelope(OperationSchema, 'The scan runs (started or joined): watch it at Location.'),
     ...errors(...ROUTER_ROUTE_ERRORS, ...CHANGE_ERRORS, 'RATE_LIMITED', ...ROUTER_CHANGE_ERRORS),
   },
 };
