@@ -18,6 +18,7 @@ import openapi from './plugins/openapi.plugin.js';
 import securityHeaders from './plugins/security-headers.plugin.js';
 import authRoutes from './routes/auth/index.js';
 import deviceRoutes from './routes/devices/index.js';
+import driftRoutes from './routes/drift/index.js';
 import healthRoutes from './routes/health/index.js';
 import invitationRoutes from './routes/invitations/index.js';
 import routerRoutes from './routes/routers/index.js';
@@ -188,6 +189,7 @@ async function registerRoutes(app: FastifyInstance, deps: AppDeps, services: Ser
     lists: services.lists,
     settings: services.listSettings,
   });
+  await app.register(driftRoutes, { prefix: '/api/v1/routers', drift: services.drift });
   await app.register(wifiRoutes, { prefix: '/api/v1/routers', wifi: services.wifi });
   await app.register(usageRoutes, { prefix: '/api/v1/routers', usage: services.usage });
 }

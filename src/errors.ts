@@ -88,7 +88,7 @@ export const ERROR_DESCRIPTIONS: { readonly [C in ErrorCode]: string } = {
   PERSISTENCE_FAILED:
     'The router applied the change but this server could not save it: the database and the router may differ.',
   NOT_SUPPORTED_BY_ROUTER:
-    'The router cannot do this yet (for now: switch Wi-Fi off remotely); nothing was changed.',
+    'The router cannot do this yet (switch Wi-Fi off remotely, report its stored rates); nothing was changed.',
   ROUTER_COMMAND_FAILED: 'The router refused the command or reported a failure.',
   COMMANDS_SERVER_BAD_RESPONSE: 'The Commands-Server answered something this server cannot read.',
   COMMANDS_SERVER_UNAVAILABLE: 'The Commands-Server cannot be reached.',

@@ -17,6 +17,7 @@ import { CommandsSessionStateRepository } from '../repositories/commands-session
 import { LoginSessionsRepository } from '../repositories/login-sessions.repository.js';
 import { UsersRepository } from '../repositories/users.repository.js';
 import { AccessListsService } from './access-lists.service.js';
+import { DriftService } from './drift.service.js';
 import { ActivityService } from './activity.service.js';
 import { createAuthServices } from './auth/index.js';
 import { BlockingService } from './blocking.service.js';
@@ -139,6 +140,7 @@ function createRouterServices(
     blocking: new BlockingService({ blocked: repos.blockedDevices, devices, ...common }),
     lists: new AccessListsService({ lists: repos.accessLists, ...common }),
     listSettings: new ListSettingsService({ settings: repos.routerSettings, ...common }),
+    drift: new DriftService({ ...repos, ...common }),
     wifi: new WifiService(common),
     usage: new UsageService({ ...common, clock }),
   };
