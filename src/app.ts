@@ -13,6 +13,7 @@ import { createLogger, genReqId } from './logger.js';
 import { Metrics } from './metrics.js';
 import authPlugin from './plugins/auth.plugin.js';
 import errorHandler, { routingErrorOptions } from './plugins/error-handler.plugin.js';
+import idempotencyPlugin from './plugins/idempotency.plugin.js';
 import metricsPlugin from './plugins/metrics.plugin.js';
 import openapi from './plugins/openapi.plugin.js';
 import securityHeaders from './plugins/security-headers.plugin.js';
@@ -155,6 +156,7 @@ async function registerPlugins(
     cookieName: config.sessions.cookieName,
     allowedOrigins: config.corsOrigins,
   });
+  await app.register(idempotencyPlugin, { idempotency: services.idempotency });
 }
 
 /** Every route plugin, with the services it calls. */

@@ -25,8 +25,12 @@ export const ERROR_CODES = {
   EMAIL_TAKEN: 409,
   ROUTER_ALREADY_CLAIMED: 409,
   CONFLICT: 409,
+  /** The first request with this Idempotency-Key is still running. */
+  IDEMPOTENCY_KEY_IN_FLIGHT: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  /** An Idempotency-Key sent again with another request. */
+  IDEMPOTENCY_KEY_REUSED: 422,
   TOO_MANY_ATTEMPTS: 429,
   RATE_LIMITED: 429,
   HEADERS_TOO_LARGE: 431,
@@ -78,8 +82,12 @@ export const ERROR_DESCRIPTIONS: { readonly [C in ErrorCode]: string } = {
   ROUTER_ALREADY_CLAIMED: 'Another user already owns this router.',
   CONFLICT:
     'The request contradicts the current state (e.g. the owner removing themself from their router).',
+  IDEMPOTENCY_KEY_IN_FLIGHT:
+    'The first request with this Idempotency-Key is still running; retry once it has answered (nothing was done twice).',
   PAYLOAD_TOO_LARGE: 'The body is larger than the server accepts (64 KiB).',
   UNSUPPORTED_MEDIA_TYPE: 'The body is not sent as application/json.',
+  IDEMPOTENCY_KEY_REUSED:
+    'This Idempotency-Key was used in the last 24 hours for another request (other route or body); send a new key for a new request.',
   TOO_MANY_ATTEMPTS: 'Too many failed password attempts; retry after Retry-After seconds.',
   RATE_LIMITED: 'Too many requests of this kind; retry after Retry-After seconds.',
   HEADERS_TOO_LARGE: 'The request headers are too large.',

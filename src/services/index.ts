@@ -7,6 +7,7 @@ import type { Config } from '../config.js';
 import type { DbHandle } from '../db/client.js';
 import type { Metrics } from '../metrics.js';
 import { AccessListsRepository } from '../repositories/access-lists.repository.js';
+import { IdempotencyKeysRepository } from '../repositories/idempotency-keys.repository.js';
 import { AuditRepository } from '../repositories/audit.repository.js';
 import { BlockedDevicesRepository } from '../repositories/blocked-devices.repository.js';
 import { DevicesRepository } from '../repositories/devices.repository.js';
@@ -18,6 +19,7 @@ import { LoginSessionsRepository } from '../repositories/login-sessions.reposito
 import { UsersRepository } from '../repositories/users.repository.js';
 import { AccessListsService } from './access-lists.service.js';
 import { DriftService } from './drift.service.js';
+import { IdempotencyService } from './idempotency.service.js';
 import { ActivityService } from './activity.service.js';
 import { createAuthServices } from './auth/index.js';
 import { BlockingService } from './blocking.service.js';
@@ -66,6 +68,7 @@ function createRepositories(db: DbHandle['db']) {
     invitations: new InvitationsRepository(db),
     accessLists: new AccessListsRepository(db),
     routerSettings: new RouterSettingsRepository(db),
+    idempotencyKeys: new IdempotencyKeysRepository(db),
   };
 }
 
@@ -146,6 +149,28 @@ function createRouterServices(
   };
 }
 
+/** The background sweeper: Commands-Server sessions to end, dead sessions, expired idempotency keys. */
+function createSweeper(
+  deps: ServiceDeps,
+  sessionState: Repositories['sessionState'],
+  commandsSessions: CommandsSessionService,
+  idempotency: IdempotencyService,
+) {
+  const { config } = deps;
+  return new SessionSweeper(
+    sessionState,
+    commandsSessions,
+    deps.clock,
+    deps.log.child({ component: 'sweeper' }),
+    {
+      intervalMs: config.sessions.sweepIntervalMs,
+      retentionMs: config.sessions.retentionMs,
+      leaseMs: config.commandsServer.timeoutMs + 30_000,
+    },
+    idempotency,
+  );
+}
+
 /** The whole object graph, built in one place. */
 export function createServices(deps: ServiceDeps) {
   const { config, clock, log } = deps;
@@ -170,17 +195,8 @@ export function createServices(deps: ServiceDeps) {
       absoluteLifetimeMs: config.sessions.absoluteLifetimeMs,
     },
   });
-  const sweeper = new SessionSweeper(
-    repos.sessionState,
-    commandsSessions,
-    clock,
-    log.child({ component: 'sweeper' }),
-    {
-      intervalMs: config.sessions.sweepIntervalMs,
-      retentionMs: config.sessions.retentionMs,
-      leaseMs: config.commandsServer.timeoutMs + 30_000,
-    },
-  );
+  const idempotency = new IdempotencyService(repos.idempotencyKeys, clock);
+  const sweeper = createSweeper(deps, repos.sessionState, commandsSessions, idempotency);
   return {
     repositories: repos,
     ...protection,
@@ -188,6 +204,7 @@ export function createServices(deps: ServiceDeps) {
     auth,
     ...createRouterServices(deps, repos, commandsSessions),
     sweeper,
+    idempotency,
     /** Stops background work and releases what the services hold. */
     async close() {
       await sweeper.stop();

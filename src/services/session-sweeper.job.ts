@@ -13,7 +13,8 @@ export interface SweeperOptions {
 
 /**
  * Ends the Commands-Server session of every expired or revoked login, retries
- * failed ends with backoff until they succeed, and deletes long-dead rows.
+ * failed ends with backoff until they succeed, and deletes long-dead rows (and
+ * idempotency keys past their 24 h).
  * Safe in several instances at once: sessions are claimed with
  * FOR UPDATE SKIP LOCKED and leased, so no two sweepers end the same one.
  */
@@ -27,6 +28,8 @@ export class SessionSweeper {
     private readonly clock: Clock,
     private readonly log: FastifyBaseLogger,
     private readonly options: SweeperOptions,
+    /** Idempotency keys past their 24 h, deleted on each pass. */
+    private readonly idempotency?: { deleteExpired(): Promise<number> },
   ) {}
 
   start(): void {
@@ -84,6 +87,10 @@ export class SessionSweeper {
     );
     if (deleted > 0) {
       this.log.info({ deleted }, 'deleted long-dead sessions');
+    }
+    const expiredKeys = (await this.idempotency?.deleteExpired()) ?? 0;
+    if (expiredKeys > 0) {
+      this.log.info({ deleted: expiredKeys }, 'deleted expired idempotency keys');
     }
   }
 
