@@ -16,6 +16,7 @@ import {
 } from '../helpers/build-app.js';
 import { auditEventsOf } from '../helpers/factories.js';
 import { simCallsTo, userWithRouter, type RouterUser } from '../helpers/operation-checks.js';
+import { onPostgres } from '../helpers/test-db.js';
 
 let ctx: TestContext;
 let alice: LoggedInUser;
@@ -125,6 +126,32 @@ describe('Idempotency-Key', () => {
     expect(replay.statusCode).toBe(200);
     expect(replay.headers['idempotent-replayed']).toBe('true');
   });
+
+  // On PostgreSQL a serialized change (its router call inside a transaction) is refused
+  // the same way; PGlite's one connection would make the retry wait and replay instead.
+  it.skipIf(!onPostgres)(
+    'a concurrent retry of a list change is 409; the router is called once',
+    async () => {
+      const owner = await userWithRouter(ctx, alice);
+      const key = newKey();
+      expect((await addEntry(owner, null, { ip: '10.9.8.9' })).statusCode).toBe(201);
+      ctx.sim.faults.inject({
+        match: { path: '/api/whitelist/add' },
+        fault: { kind: 'latency', ms: 400 },
+      });
+      const since = ctx.sim.calls.length;
+      try {
+        const answers = await Promise.all([
+          addEntry(owner, key, { ip: '10.9.8.1' }),
+          addEntry(owner, key, { ip: '10.9.8.1' }),
+        ]);
+        expect(answers.map((a) => a.statusCode).sort()).toEqual([201, 409]);
+      } finally {
+        ctx.sim.faults.clear();
+      }
+      expect(addCalls(since)).toBe(1);
+    },
+  );
 
   it("keys are per user: another user's same key is independent", async () => {
     const owner = await userWithRouter(ctx, alice);
