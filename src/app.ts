@@ -13,11 +13,13 @@ import { createLogger, genReqId } from './logger.js';
 import { Metrics } from './metrics.js';
 import authPlugin from './plugins/auth.plugin.js';
 import errorHandler, { routingErrorOptions } from './plugins/error-handler.plugin.js';
+import idempotencyPlugin from './plugins/idempotency.plugin.js';
 import metricsPlugin from './plugins/metrics.plugin.js';
 import openapi from './plugins/openapi.plugin.js';
 import securityHeaders from './plugins/security-headers.plugin.js';
 import authRoutes from './routes/auth/index.js';
 import deviceRoutes from './routes/devices/index.js';
+import driftRoutes from './routes/drift/index.js';
 import healthRoutes from './routes/health/index.js';
 import invitationRoutes from './routes/invitations/index.js';
 import routerRoutes from './routes/routers/index.js';
@@ -155,6 +157,7 @@ async function registerPlugins(
     cookieName: config.sessions.cookieName,
     allowedOrigins: config.corsOrigins,
   });
+  await app.register(idempotencyPlugin, { idempotency: services.idempotency });
 }
 
 /** Every route plugin, with the services it calls. */
@@ -189,6 +192,7 @@ async function registerRoutes(app: FastifyInstance, deps: AppDeps, services: Ser
     lists: services.lists,
     settings: services.listSettings,
   });
+  await app.register(driftRoutes, { prefix: '/api/v1/routers', drift: services.drift });
   await app.register(wifiRoutes, { prefix: '/api/v1/routers', wifi: services.wifi });
   await app.register(usageRoutes, { prefix: '/api/v1/routers', usage: services.usage });
   await app.register(operationRoutes, { prefix: '/api/v1', operations: services.operations });

@@ -32,8 +32,12 @@ export const ERROR_CODES = {
   CONFLICT: 409,
   TWO_FACTOR_ALREADY_ENABLED: 409,
   TWO_FACTOR_NOT_ENABLED: 409,
+  /** The first request with this Idempotency-Key is still running. */
+  IDEMPOTENCY_KEY_IN_FLIGHT: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  /** An Idempotency-Key sent again with another request. */
+  IDEMPOTENCY_KEY_REUSED: 422,
   TOO_MANY_ATTEMPTS: 429,
   RATE_LIMITED: 429,
   HEADERS_TOO_LARGE: 431,
@@ -99,8 +103,12 @@ export const ERROR_DESCRIPTIONS: { readonly [C in ErrorCode]: string } = {
     'Two-factor authentication is already on; disable it first to enrol another authenticator.',
   TWO_FACTOR_NOT_ENABLED:
     'Two-factor authentication is not on (or, for enable, was not set up first with POST /auth/2fa/setup).',
+  IDEMPOTENCY_KEY_IN_FLIGHT:
+    'The first request with this Idempotency-Key is still running; retry once it has answered (nothing was done twice).',
   PAYLOAD_TOO_LARGE: 'The body is larger than the server accepts (64 KiB).',
   UNSUPPORTED_MEDIA_TYPE: 'The body is not sent as application/json.',
+  IDEMPOTENCY_KEY_REUSED:
+    'This Idempotency-Key was used in the last 24 hours for another request (other route or body); send a new key for a new request.',
   TOO_MANY_ATTEMPTS: 'Too many failed password attempts; retry after Retry-After seconds.',
   RATE_LIMITED: 'Too many requests of this kind; retry after Retry-After seconds.',
   HEADERS_TOO_LARGE: 'The request headers are too large.',
@@ -109,7 +117,7 @@ export const ERROR_DESCRIPTIONS: { readonly [C in ErrorCode]: string } = {
   PERSISTENCE_FAILED:
     'The router applied the change but this server could not save it: the database and the router may differ.',
   NOT_SUPPORTED_BY_ROUTER:
-    'The router cannot do this yet (for now: switch Wi-Fi off remotely); nothing was changed.',
+    'The router cannot do this yet (switch Wi-Fi off remotely, report its stored rates); nothing was changed.',
   ROUTER_COMMAND_FAILED: 'The router refused the command or reported a failure.',
   COMMANDS_SERVER_BAD_RESPONSE: 'The Commands-Server answered something this server cannot read.',
   COMMANDS_SERVER_UNAVAILABLE: 'The Commands-Server cannot be reached.',

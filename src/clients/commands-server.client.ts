@@ -10,6 +10,7 @@ import {
   blockedData,
   deactivatedData,
   deviceUsageData,
+  enforcedModeData,
   ipList,
   messageObject,
   rateData,
@@ -28,6 +29,7 @@ import type {
   ChangeResult,
   CommandsServerIds,
   DeviceUsage,
+  EnforcedMode,
   ListName,
   RateResult,
   ScannedDevice,
@@ -113,12 +115,7 @@ export class CommandsServerClient {
 
   /** `GET /api/network/blocked`: MACs blocked by firewall rule, `ip` `"N/A"` if unknown. */
   blocked(): Promise<BlockedDevice[]> {
-    return this.call({
-      operation: 'network.blocked',
-      method: 'GET',
-      path: '/api/network/blocked',
-      validate: blockedData,
-    });
+    return this.read('network.blocked', '/api/network/blocked', blockedData);
   }
 
   /**
@@ -151,12 +148,7 @@ export class CommandsServerClient {
 
   /** `GET /api/{list}/`, always with the trailing slash: without it Werkzeug answers 308. */
   getList(list: ListName): Promise<string[]> {
-    return this.call({
-      operation: `${list}.list`,
-      method: 'GET',
-      path: `${listRoot(list)}/`,
-      validate: ipList,
-    });
+    return this.read(`${list}.list`, `${listRoot(list)}/`, ipList);
   }
 
   /** `POST /api/{list}/add`; "already in" is also a 200 sentence: `changed: false`. */
@@ -209,14 +201,14 @@ export class CommandsServerClient {
     });
   }
 
+  /** `GET /mode-activation`: the mode the firewall enforces (see {@link enforcedModeData}). */
+  enforcedMode(): Promise<EnforcedMode> {
+    return this.read('health.modeActivation', '/mode-activation', enforcedModeData);
+  }
+
   /** `GET /api/wifi/status`. */
   wifiStatus(): Promise<WifiStatus> {
-    return this.call({
-      operation: 'wifi.status',
-      method: 'GET',
-      path: '/api/wifi/status',
-      validate: wifiStatusData,
-    });
+    return this.read('wifi.status', '/api/wifi/status', wifiStatusData);
   }
 
   /** `GET /api/wifi/ssid?interface=N` (the only Wi-Fi route that honours an interface). */
@@ -279,7 +271,6 @@ export class CommandsServerClient {
    */
   deviceUsage(mac: string, period: UsagePeriod): Promise<DeviceUsage> {
     usagePath(period); // same guard as usage(): refuse a period outside the union
-
     return this.call({
       operation: 'monitor.deviceUsage',
       method: 'GET',
@@ -291,6 +282,10 @@ export class CommandsServerClient {
 
   private mutate<T>(operation: string, path: string, body: Body, validate: Validator<T>) {
     return this.call({ operation, method: 'POST', path, body, validate });
+  }
+
+  private read<T>(operation: string, path: string, validate: Validator<T>) {
+    return this.call({ operation, method: 'GET', path, validate });
   }
 
   private call<T>(spec: Omit<RequestSpec<T>, 'ids'>): Promise<T> {

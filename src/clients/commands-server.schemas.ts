@@ -5,6 +5,7 @@ import type {
   BlockResult,
   ChangeResult,
   DeviceUsage,
+  EnforcedMode,
   RateResult,
   ScannedDevice,
   StartSessionResult,
@@ -183,6 +184,17 @@ export const rateData: Validator<RateResult> = reply(Type.Object({ rate_mbps: Ra
 export const wifiStatusData: Validator<WifiStatus> = reply(
   Type.Object({ enabled: Bool, ssid: Str, encryption: Str }),
   (o) => ({ enabled: o.enabled, ssid: o.ssid, encryption: o.encryption }),
+);
+
+/**
+ * `GET /mode-activation`: the mode whose jump sits in FORWARD, where activation installs
+ * it. Its own `active_mode` is derived from PREROUTING and always says `none` (§1.2.1).
+ */
+const Jumps = Type.Object({ has_whitelist_jump: Bool, has_blacklist_jump: Bool });
+export const enforcedModeData: Validator<EnforcedMode> = reply(
+  Type.Object({ details: Type.Object({ forward_rules: Jumps }) }),
+  ({ details: { forward_rules: f } }) =>
+    f.has_whitelist_jump ? 'whitelist' : f.has_blacklist_jump ? 'blacklist' : 'none',
 );
 
 export const ssidData: Validator<string> = reply(Type.Object({ ssid: Str }), (o) => o.ssid);

@@ -100,3 +100,6 @@ export interface WifiStatus {
 export interface RateResult {
   rateMbps: number;
 }
+
+/** The mode the router's firewall enforces: whose jump is in its FORWARD chain. */
+export type EnforcedMode = 'none' | 'whitelist' | 'blacklist';

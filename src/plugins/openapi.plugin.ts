@@ -4,7 +4,8 @@ import type { FastifyInstance, FastifySchema } from 'fastify';
 import fp from 'fastify-plugin';
 import { ERROR_CODES, ERROR_DESCRIPTIONS, type ErrorCode } from '../errors.js';
 import { ErrorEnvelopeSchema } from '../http/envelope.js';
-import { errorCodesOf } from '../routes/common.js';
+import { errorCodesOf, errorResponses } from '../routes/common.js';
+import { isIdempotentRoute } from './idempotency.plugin.js';
 
 /** The catalogue of every error code: its status and what it means (also docs/errors.md). */
 export function errorCatalogue(): Record<ErrorCode, { status: number; description: string }> {
@@ -52,12 +53,23 @@ function documentedError(entry: Json): Json {
  * with its name for `finishDocument` (@fastify/swagger inlines a body's root schema; its
  * `$id` is lost).
  */
-function describeRoute({ schema, url }: { schema?: FastifySchema; url: string }) {
+function describeRoute({
+  schema,
+  url,
+  route,
+}: {
+  schema?: FastifySchema;
+  url: string;
+  route: Route;
+}) {
   if (!schema) {
     return { schema: {}, url };
   }
   const routeSchema = schema as FastifySchema & { body?: Json & { $id?: string } };
-  const response = (routeSchema.response ?? {}) as Record<string, Json>;
+  const idempotent = isIdempotentRoute(route);
+  const response = idempotent
+    ? withIdempotencyErrors((routeSchema.response ?? {}) as Record<string, Json>)
+    : ((routeSchema.response ?? {}) as Record<string, Json>);
   const codes = errorCodesOf(response);
   const documented = Object.entries(response).map(([status, entry]): [string, Json] => [
     status,
@@ -69,13 +81,51 @@ function describeRoute({ schema, url }: { schema?: FastifySchema; url: string })
     schema: {
       ...routeSchema,
       'x-error-codes': codes,
+      ...(idempotent ? { [IDEMPOTENT]: true } : {}),
       response: Object.fromEntries(documented),
       ...(body?.$id ? { body: { ...body, [COMPONENT_NAME]: body.$id } } : {}),
     },
   };
 }
 
+/** What describeRoute reads of a route: which routes take an Idempotency-Key. */
+interface Route {
+  method: string | string[];
+  url: string;
+  config?: { auth?: boolean; idempotency?: false };
+}
+
+/** Marks an operation that takes the shared Idempotency-Key header parameter. */
+const IDEMPOTENT = 'x-idempotent';
+
+/** The shared header parameter of every POST that takes an Idempotency-Key. */
+const IDEMPOTENCY_KEY_PARAMETER = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  description:
+    'Optional; 1-255 printable ASCII characters (else 400 VALIDATION_FAILED), kept 24 h per user. A retry with the same key, route and body answers the first answer again (same status and body, with the header `Idempotent-Replayed: true`) without running again; the same key with another route or body is 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_FLIGHT. Only successes and client errors are kept (not 401, 408, 409, 429, nor any 5xx: a retry of a failed router call runs again). Not on login, register (no user yet), logout or the password change.',
+  schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x20-\\x7E]+$' },
+};
+
+/** A route's responses with the error codes an Idempotency-Key adds, merged per status. */
+function withIdempotencyErrors(response: Record<string, Json>): Record<string, Json> {
+  const codes = [
+    ...errorCodesOf(response),
+    'VALIDATION_FAILED',
+    'IDEMPOTENCY_KEY_IN_FLIGHT',
+    'IDEMPOTENCY_KEY_REUSED',
+  ] as const;
+  const answers = Object.entries(response).filter(([, entry]) => !entry['x-error-codes']);
+  return {
+    ...Object.fromEntries(answers),
+    ...(errorResponses(...codes) as unknown as Record<string, Json>),
+  };
+}
+
 interface Operation {
+  parameters?: Json[];
+  [IDEMPOTENT]?: boolean;
   requestBody?: { content?: Record<string, Json> };
   responses?: Record<string, { content?: Record<string, Json> }>;
 }
@@ -91,10 +141,18 @@ const finishDocument: SwaggerTransformObject = (documentObject) => {
   }
   const doc = documentObject.openapiObject as unknown as {
     paths: Record<string, Record<string, Operation>>;
-    components: { schemas: Record<string, Json> };
+    components: { schemas: Record<string, Json>; parameters?: Record<string, Json> };
   };
+  doc.components.parameters = { IdempotencyKey: IDEMPOTENCY_KEY_PARAMETER };
   for (const item of Object.values(doc.paths)) {
     for (const operation of Object.values(item)) {
+      if (operation[IDEMPOTENT]) {
+        delete operation[IDEMPOTENT];
+        operation.parameters = [
+          ...(operation.parameters ?? []),
+          { $ref: '#/components/parameters/IdempotencyKey' },
+        ];
+      }
       const bodies = [operation.requestBody, ...Object.values(operation.responses ?? {})];
       for (const media of bodies.flatMap((b) => Object.values(b?.content ?? {}))) {
         const { [COMPONENT_NAME]: name, description: _, ...schema } = media.schema as Json;

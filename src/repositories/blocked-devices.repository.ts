@@ -107,4 +107,14 @@ export class BlockedDevicesRepository {
       .orderBy(...orderOf(BLOCKED_ORDER))
       .limit(page.limit);
   }
+
+  /** Every blocked device of the router (a household's handful): what drift compares. */
+  async all(routerUuid: string): Promise<BlockedDeviceRow[]> {
+    return this.db
+      .select(blockedDeviceColumns)
+      .from(userBlockedDevices)
+      .leftJoin(users, eq(users.id, userBlockedDevices.blockedBy))
+      .where(eq(userBlockedDevices.routerId, routerUuid))
+      .orderBy(...orderOf(BLOCKED_ORDER));
+  }
 }

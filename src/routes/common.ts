@@ -135,6 +135,15 @@ export function authed<S extends FastifySchema>(schema: S) {
   return { config: { auth: true } as const, schema: { ...schema, security } };
 }
 
+/**
+ * An authenticated POST that ignores `Idempotency-Key`: logout (a replay could not clear
+ * the cookie again) and the password change (its body holds passwords: not even a hash
+ * of it may be stored).
+ */
+export function withoutIdempotency<T extends { config: { auth: true } }>(options: T) {
+  return { ...options, config: { ...options.config, idempotency: false as const } };
+}
+
 /** Recorded when not even the socket has an address (it closed): the unspecified address. */
 const UNKNOWN_IP = '0.0.0.0';
 

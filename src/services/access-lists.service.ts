@@ -25,12 +25,6 @@ export interface AccessListEntry {
   updatedAt: string;
 }
 
-export interface ListDrift {
-  list: ListName;
-  onlyInDatabase: string[];
-  onlyOnRouter: string[];
-}
-
 export interface NewEntryInput {
   ip: string;
   name?: string;
@@ -186,41 +180,4 @@ export class AccessListsService {
     });
     return { ip, changed };
   }
-
-  /**
-   * Compares the router's list (`GET /api/{list}/`) with the database. Both are
-   * read under the router's lock, so an add between the two reads cannot show up
-   * as drift.
-   */
-  async drift(
-    auth: AuthContext,
-    client: ClientInfo,
-    routerId: string,
-    list: ListName,
-  ): Promise<ListDrift> {
-    const router = await this.deps.access.check(auth, routerId);
-    return this.deps.runner.execute({
-      auth,
-      client,
-      router,
-      operation: `${list}.drift`,
-      serialize: true,
-      changesRouter: false,
-      call: (cs) => cs.getList(list),
-      // Read under the router's lock too, so an add between the two reads cannot show up as drift.
-      persist: async (tx, onRouter) =>
-        compareLists(list, await this.deps.lists.ips(router.id, list, tx), onRouter),
-    });
-  }
-}
-
-/** The addresses only in the database and only on the router, sorted. */
-function compareLists(list: ListName, inDatabase: string[], onRouter: string[]): ListDrift {
-  const db = new Set(inDatabase);
-  const routerSet = new Set(onRouter);
-  return {
-    list,
-    onlyInDatabase: [...db].filter((ip) => !routerSet.has(ip)).sort(),
-    onlyOnRouter: [...routerSet].filter((ip) => !db.has(ip)).sort(),
-  };
 }

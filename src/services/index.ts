@@ -7,6 +7,7 @@ import type { Config } from '../config.js';
 import type { DbHandle } from '../db/client.js';
 import type { Metrics } from '../metrics.js';
 import { AccessListsRepository } from '../repositories/access-lists.repository.js';
+import { IdempotencyKeysRepository } from '../repositories/idempotency-keys.repository.js';
 import { AuditRepository } from '../repositories/audit.repository.js';
 import { BlockedDevicesRepository } from '../repositories/blocked-devices.repository.js';
 import { DevicesRepository } from '../repositories/devices.repository.js';
@@ -19,6 +20,8 @@ import { LoginSessionsRepository } from '../repositories/login-sessions.reposito
 import { TwoFactorRepository } from '../repositories/two-factor.repository.js';
 import { UsersRepository } from '../repositories/users.repository.js';
 import { AccessListsService } from './access-lists.service.js';
+import { DriftService } from './drift.service.js';
+import { IdempotencyService } from './idempotency.service.js';
 import { ActivityService } from './activity.service.js';
 import { resolveDataKey } from './auth/data-key.js';
 import { createAuthServices } from './auth/index.js';
@@ -72,6 +75,7 @@ function createRepositories(db: DbHandle['db']) {
     routerSettings: new RouterSettingsRepository(db),
     twoFactor: new TwoFactorRepository(db),
     operations: new OperationsRepository(db),
+    idempotencyKeys: new IdempotencyKeysRepository(db),
   };
 }
 
@@ -170,6 +174,7 @@ function createRouterServices(
     blocking: new BlockingService({ blocked: repos.blockedDevices, devices, ...common }),
     lists: new AccessListsService({ lists: repos.accessLists, ...common }),
     listSettings: new ListSettingsService({ settings: repos.routerSettings, ...common }),
+    drift: new DriftService({ ...repos, ...common }),
     wifi: new WifiService(common),
     usage: new UsageService({ ...common, clock }),
   };
@@ -181,6 +186,7 @@ function createSweeper(
   repos: Repositories,
   commandsSessions: CommandsSessionService,
   operations: OperationsService,
+  idempotency: IdempotencyService,
 ) {
   const { config } = deps;
   const cleanups: Cleanup[] = [
@@ -189,6 +195,7 @@ function createSweeper(
       // An hour past expiry: long enough to read a failed sign-in's challenge while debugging.
       run: (now) => repos.twoFactor.deleteChallengesBefore(new Date(now.getTime() - 3_600_000)),
     },
+    { name: 'idempotency_keys', run: () => idempotency.deleteExpired() },
   ];
   return new SessionSweeper(
     repos.sessionState,
@@ -232,7 +239,14 @@ export function createServices(deps: ServiceDeps) {
     },
   });
   const routerServices = createRouterServices(deps, repos, commandsSessions);
-  const sweeper = createSweeper(deps, repos, commandsSessions, routerServices.operations);
+  const idempotency = new IdempotencyService(repos.idempotencyKeys, clock);
+  const sweeper = createSweeper(
+    deps,
+    repos,
+    commandsSessions,
+    routerServices.operations,
+    idempotency,
+  );
   return {
     repositories: repos,
     ...protection,
@@ -240,6 +254,7 @@ export function createServices(deps: ServiceDeps) {
     auth,
     ...routerServices,
     sweeper,
+    idempotency,
     /** Stops background work (operations in flight finish first) and releases what the services hold. */
     async close() {
       await sweeper.stop();

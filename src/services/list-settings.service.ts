@@ -31,6 +31,9 @@ export interface RatesState {
 
 type RateKind = 'limited' | 'full';
 
+/** Where a settings read comes from: the database (default) or the router itself. */
+export type SettingsSource = 'database' | 'router';
+
 function modeState(list: ListName, activeMode: ActiveMode): ModeState {
   return { list, active: activeMode === list, activeMode };
 }
@@ -50,11 +53,23 @@ export class ListSettingsService {
     },
   ) {}
 
-  /** Whether this list's mode is active, from the database. */
-  async getMode(auth: AuthContext, routerId: string, list: ListName): Promise<ModeState> {
+  /**
+   * Whether this list's mode is active, from the database or, with `source: 'router'`,
+   * from the router's firewall (`GET /mode-activation`, the jump in FORWARD): an
+   * unaudited read.
+   */
+  async getMode(
+    auth: AuthContext,
+    routerId: string,
+    list: ListName,
+    source: SettingsSource = 'database',
+  ): Promise<ModeState & { source: SettingsSource }> {
     const router = await this.deps.access.check(auth, routerId);
-    const settings = await this.deps.settings.get(router.id);
-    return modeState(list, settings.activeMode);
+    const activeMode =
+      source === 'router'
+        ? await this.deps.runner.read(auth, router, (cs) => cs.enforcedMode())
+        : (await this.deps.settings.get(router.id)).activeMode;
+    return { ...modeState(list, activeMode), source };
   }
 
   /**
@@ -113,10 +128,25 @@ export class ListSettingsService {
     return { ...modeState(list, activeMode), changed };
   }
 
-  /** The list's limited and full rates, from the database. */
-  async getRates(auth: AuthContext, routerId: string, list: ListName): Promise<RatesState> {
+  /**
+   * The list's limited and full rates, from the database. `source: 'router'` answers
+   * 501 NOT_SUPPORTED_BY_ROUTER after the access check: the Commands-Server can set
+   * rates but has no route that reads the ones its state file holds (contract §1.2.5).
+   */
+  async getRates(
+    auth: AuthContext,
+    routerId: string,
+    list: ListName,
+    source: SettingsSource = 'database',
+  ): Promise<RatesState & { source: SettingsSource }> {
     const router = await this.deps.access.check(auth, routerId);
-    return this.ratesOf(router, list);
+    if (source === 'router') {
+      throw new AppError(
+        'NOT_SUPPORTED_BY_ROUTER',
+        "The router's rates cannot be read: the Commands-Server offers no read of them. Ask without ?source=router for the saved rates.",
+      );
+    }
+    return { ...(await this.ratesOf(router, list)), source };
   }
 
   /**

@@ -31,7 +31,7 @@ interface OperationCommon<Out> {
   /**
    * Whether the call changes the router (default true). When it does, a failure of
    * the writes after it is answered 500 PERSISTENCE_FAILED: the router and the
-   * database may now differ. A read (a claim's probe, a drift check) fails plainly.
+   * database may now differ. A read (a claim's probe) fails plainly.
    */
   changesRouter?: boolean;
   /**

@@ -182,12 +182,15 @@ describe('success shapes against the simulator', () => {
       });
       expect(await sut.activateMode(list)).toMatchObject({ changed: false });
       expect(sim.routerState(ROUTER).activeMode).toBe(list);
+      // /mode-activation's own active_mode says `none`; the FORWARD jump tells the truth.
+      expect(await sut.enforcedMode()).toBe(list);
       expect(await sut.deactivateMode(list)).toMatchObject({
         message: expect.stringMatching(/^(White|Black)list mode deactivated\.$/),
         changed: true,
       });
       expect(await sut.deactivateMode(list)).toMatchObject({ changed: false });
       expect(sim.routerState(ROUTER).activeMode).toBe('none');
+      expect(await sut.enforcedMode()).toBe('none');
       // Always the trailing-slash path, never the 308 one.
       expect(sim.calls.every((c) => c.status !== 308)).toBe(true);
     },
@@ -405,6 +408,7 @@ const OPERATIONS: Operation[] = [
     run: (c) => c.deactivateMode('blacklist'),
   },
   { name: 'wifiStatus', method: 'GET', path: '/api/wifi/status', run: (c) => c.wifiStatus() },
+  { name: 'enforcedMode', method: 'GET', path: '/mode-activation', run: (c) => c.enforcedMode() },
   { name: 'getSsid', method: 'GET', path: '/api/wifi/ssid', run: (c) => c.getSsid() },
   { name: 'setSsid', method: 'POST', path: '/api/wifi/ssid', run: (c) => c.setSsid('Net') },
   {

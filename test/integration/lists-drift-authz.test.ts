@@ -1,11 +1,9 @@
 /**
- * Whitelist and blacklist beyond entry changes: drift between the database and
- * the router, who may reach the list routes, and their OpenAPI description.
+ * Whitelist and blacklist beyond entry changes: who may reach the list routes, and
+ * their OpenAPI description (drift is the router-wide route's, test/integration/drift.test.ts).
  */
-import { sql } from 'drizzle-orm';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CommandsServerClient } from '../../src/clients/commands-server.client.js';
 import {
   createTestContext,
   injectAs,
@@ -13,12 +11,7 @@ import {
   type LoggedInUser,
   type TestContext,
 } from '../helpers/build-app.js';
-import {
-  memberOf,
-  simCallsTo,
-  userWithRouter,
-  type RouterUser,
-} from '../helpers/operation-checks.js';
+import { memberOf, userWithRouter, type RouterUser } from '../helpers/operation-checks.js';
 
 let ctx: TestContext;
 // Tests isolate by router: each makes its own, owned by alice; bob joins or is a stranger.
@@ -40,58 +33,6 @@ function url(r: RouterUser, path: string) {
   return `/api/v1/routers/${r.routerId}${path}`;
 }
 
-describe('drift', () => {
-  it('answers the entries only in the database and only on the router', async () => {
-    const owner = await userWithRouter(ctx, alice);
-    await injectAs(ctx.app, owner.user, {
-      method: 'POST',
-      url: url(owner, '/blacklist'),
-      payload: { ip: '10.4.0.1' },
-    });
-    await ctx.db.db.execute(
-      sql`insert into user_blacklists (router_id, ip) values (${owner.uuid}, '10.4.0.2')`,
-    );
-    const cs = new CommandsServerClient(ctx.http, {
-      sessionId: owner.user.sessionId,
-      routerId: owner.routerId,
-    });
-    await cs.addToList('blacklist', '10.4.0.3');
-    const since = ctx.sim.calls.length;
-    const res = await injectAs(ctx.app, owner.user, {
-      method: 'GET',
-      url: url(owner, '/blacklist/drift'),
-    });
-    expect(res.statusCode, res.body).toBe(200);
-    expect(res.json().data).toEqual({
-      list: 'blacklist',
-      onlyInDatabase: ['10.4.0.2'],
-      onlyOnRouter: ['10.4.0.3'],
-    });
-    // The client always asks for the trailing-slash form (no 308 from the router).
-    expect(simCallsTo(ctx.sim, '/api/blacklist/', since)).toHaveLength(1);
-    const clean = await injectAs(ctx.app, owner.user, {
-      method: 'GET',
-      url: url(owner, '/whitelist/drift'),
-    });
-    expect(clean.json().data).toEqual({ list: 'whitelist', onlyInDatabase: [], onlyOnRouter: [] });
-  });
-
-  it('a failed router read is an error, not an empty list', async () => {
-    const owner = await userWithRouter(ctx, alice);
-    ctx.sim.faults.inject({ match: { path: '/api/whitelist/' }, fault: { kind: 'html500' } });
-    try {
-      const res = await injectAs(ctx.app, owner.user, {
-        method: 'GET',
-        url: url(owner, '/whitelist/drift'),
-      });
-      expect(res.statusCode).toBe(502);
-      expect(res.json().error.code).toBe('COMMANDS_SERVER_BAD_RESPONSE');
-    } finally {
-      ctx.sim.faults.clear();
-    }
-  });
-});
-
 describe('authorization', () => {
   it('answers 404 ROUTER_NOT_FOUND to a user who is not a member, on every list route', async () => {
     const owner = await userWithRouter(ctx, alice);
@@ -107,7 +48,7 @@ describe('authorization', () => {
         { method: 'PUT', url: url(owner, `/${list}/mode`), payload: { active: true } },
         { method: 'GET', url: url(owner, `/${list}/rates`) },
         { method: 'PUT', url: url(owner, `/${list}/rates`), payload: { limitedMbps: 10 } },
-        { method: 'GET', url: url(owner, `/${list}/drift`) },
+        { method: 'GET', url: url(owner, `/${list}/mode?source=router`) },
       ];
       for (const request of requests) {
         const res = await injectAs(ctx.app, stranger.user, request);
@@ -144,7 +85,7 @@ describe('OpenAPI', () => {
       ['/api/v1/routers/{routerId}/blacklist/{ip}', 'delete', 'lists'],
       ['/api/v1/routers/{routerId}/whitelist/mode', 'put', 'lists'],
       ['/api/v1/routers/{routerId}/blacklist/rates', 'put', 'lists'],
-      ['/api/v1/routers/{routerId}/whitelist/drift', 'get', 'lists'],
+      ['/api/v1/routers/{routerId}/drift', 'get', 'routers'],
       ['/api/v1/routers/{routerId}/wifi/password', 'put', 'wifi'],
       ['/api/v1/routers/{routerId}/usage/{mac}', 'get', 'usage'],
     ];

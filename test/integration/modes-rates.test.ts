@@ -68,7 +68,12 @@ describe('modes', () => {
       method: 'GET',
       url: url(owner, '/whitelist/mode'),
     });
-    expect(initial.json().data).toEqual({ list: 'whitelist', active: false, activeMode: 'none' });
+    expect(initial.json().data).toEqual({
+      list: 'whitelist',
+      active: false,
+      activeMode: 'none',
+      source: 'database',
+    });
 
     const black = await injectAs(ctx.app, owner.user, putMode(owner, 'blacklist', true));
     expect(black.statusCode, black.body).toBe(200);
@@ -98,6 +103,7 @@ describe('modes', () => {
       list: 'blacklist',
       active: false,
       activeMode: 'whitelist',
+      source: 'database',
     });
     const events = await auditEventsOf(ctx.db.db, owner.uuid);
     expect(events.map((e) => [e.operation, e.outcome])).toEqual([
@@ -268,7 +274,12 @@ describe('rates', () => {
       method: 'GET',
       url: url(owner, '/whitelist/rates'),
     });
-    expect(read.json().data).toEqual({ list: 'whitelist', limitedMbps: 20, fullMbps: 500 });
+    expect(read.json().data).toEqual({
+      list: 'whitelist',
+      limitedMbps: 20,
+      fullMbps: 500,
+      source: 'database',
+    });
 
     const one = await injectAs(
       ctx.app,

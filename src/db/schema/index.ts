@@ -11,3 +11,4 @@ export * from './audit-events.js';
 export * from './router-invitations.js';
 export * from './two-factor.js';
 export * from './operations.js';
+export * from './idempotency-keys.js';

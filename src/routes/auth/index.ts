@@ -2,7 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { ok } from '../../http/envelope.js';
 import type { AuthServices } from '../../services/auth/index.js';
-import { authed, caller, clientInfo, type TypeBoxApp } from '../common.js';
+import { authed, caller, clientInfo, withoutIdempotency, type TypeBoxApp } from '../common.js';
 import { authCookies, type AuthCookies } from './cookies.js';
 import { twoFactorRoutes } from './two-factor.js';
 import {
@@ -56,7 +56,7 @@ function publicRoutes(app: TypeBoxApp, authService: AuthServices, cookies: AuthC
 
 /** What a logged-in user does with their session, the others and the password. */
 function signedInRoutes(app: TypeBoxApp, authService: AuthServices, cookies: AuthCookies) {
-  app.post('/logout', authed(LogoutRoute), async (request, reply) => {
+  app.post('/logout', withoutIdempotency(authed(LogoutRoute)), async (request, reply) => {
     const { auth, client } = caller(request);
     await authService.sessions.logout(auth, client);
     cookies.clearSession(reply);
@@ -88,7 +88,7 @@ function signedInRoutes(app: TypeBoxApp, authService: AuthServices, cookies: Aut
     return ok(request, reply, { revoked: await authService.sessions.revokeOthers(auth, client) });
   });
 
-  app.post('/password', authed(ChangePasswordRoute), async (request, reply) => {
+  app.post('/password', withoutIdempotency(authed(ChangePasswordRoute)), async (request, reply) => {
     const { auth, client } = caller(request);
     const { currentPassword, newPassword } = request.body;
     const revoked = await authService.passwordChange.change(

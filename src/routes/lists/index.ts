@@ -7,7 +7,6 @@ import type { ListSettingsService } from '../../services/list-settings.service.j
 import { authed, caller, type TypeBoxApp } from '../common.js';
 import {
   addEntryRoute,
-  driftRoute,
   getModeRoute,
   getRatesRoute,
   LIST_NAMES,
@@ -67,11 +66,6 @@ function entryRoutes(app: TypeBoxApp, lists: AccessListsService, list: ListName)
     const { ip } = request.params;
     return ok(request, reply, await lists.removeEntry(auth, client, routerId, list, ip));
   });
-
-  app.get(`${base}/drift`, authed(driftRoute(list)), async (request, reply) => {
-    const { auth, client, routerId } = caller(request);
-    return ok(request, reply, await lists.drift(auth, client, routerId, list));
-  });
 }
 
 /** The mode and rates of one list. */
@@ -80,7 +74,8 @@ function settingsRoutes(app: TypeBoxApp, settings: ListSettingsService, list: Li
 
   app.get(`${base}/mode`, authed(getModeRoute(list)), async (request, reply) => {
     const { auth, routerId } = caller(request);
-    return ok(request, reply, await settings.getMode(auth, routerId, list));
+    const { source } = request.query;
+    return ok(request, reply, await settings.getMode(auth, routerId, list, source));
   });
 
   app.put(`${base}/mode`, authed(setModeRoute(list)), async (request, reply) => {
@@ -91,7 +86,8 @@ function settingsRoutes(app: TypeBoxApp, settings: ListSettingsService, list: Li
 
   app.get(`${base}/rates`, authed(getRatesRoute(list)), async (request, reply) => {
     const { auth, routerId } = caller(request);
-    return ok(request, reply, await settings.getRates(auth, routerId, list));
+    const { source } = request.query;
+    return ok(request, reply, await settings.getRates(auth, routerId, list, source));
   });
 
   app.put(`${base}/rates`, authed(setRatesRoute(list)), async (request, reply) => {

@@ -110,18 +110,34 @@ const ActiveMode = Type.Union([
   Type.Literal('blacklist'),
 ]);
 
-export const ModeSchema = Type.Object(
+const Source = Type.Union([Type.Literal('database'), Type.Literal('router')], {
+  description: 'where the answer was read: the database, or the router itself',
+});
+
+export const SourceQuerySchema = Type.Object(
   {
-    list: Type.String(),
-    active: Type.Boolean({ description: "whether this list's mode is the active one" }),
-    activeMode: ActiveMode,
+    source: Type.Optional(
+      Type.Union([Type.Literal('database'), Type.Literal('router')], {
+        default: 'database',
+        description:
+          'database (default): what this server saved; router: ask the router (through the Commands-Server) instead, to check for drift',
+      }),
+    ),
   },
-  { $id: 'ListMode' },
+  { additionalProperties: false },
 );
+
+const ModeFields = {
+  list: Type.String(),
+  active: Type.Boolean({ description: "whether this list's mode is the active one" }),
+  activeMode: ActiveMode,
+};
+
+export const ModeSchema = Type.Object({ ...ModeFields, source: Source }, { $id: 'ListMode' });
 
 export const ModeChangeSchema = Type.Object(
   {
-    ...ModeSchema.properties,
+    ...ModeFields,
     changed: Type.Boolean({
       description: "false when the router's mode already was as asked (or no call was needed)",
     }),
@@ -129,24 +145,17 @@ export const ModeChangeSchema = Type.Object(
   { $id: 'ListModeChange' },
 );
 
-export const RatesSchema = Type.Object(
-  {
-    list: Type.String(),
-    limitedMbps: Type.Number(),
-    fullMbps: Type.Number(),
-  },
-  { $id: 'ListRates' },
-);
+const RatesFields = {
+  list: Type.String(),
+  limitedMbps: Type.Number(),
+  fullMbps: Type.Number(),
+};
 
-export const DriftSchema = Type.Object(
-  {
-    list: Type.String(),
-    onlyInDatabase: Type.Array(Type.String()),
-    onlyOnRouter: Type.Array(Type.String(), {
-      description: "exactly as the router's state file holds them",
-    }),
-  },
-  { $id: 'ListDrift' },
+export const RatesSchema = Type.Object(RatesFields, { $id: 'ListRates' });
+
+export const RatesReadingSchema = Type.Object(
+  { ...RatesFields, source: Source },
+  { $id: 'ListRatesReading' },
 );
 
 // The endpoints of each list: what each validates and answers, and how the
@@ -209,27 +218,16 @@ export const removeEntryRoute = (list: ListName) => ({
   },
 });
 
-/** GET /routers/{routerId}/{list}/drift */
-export const driftRoute = (list: ListName) => ({
-  operationId: `get${title(list)}Drift`,
-  tags,
-  summary: `Compare the router's ${list} with the database (any member)`,
-  params: ListParamsSchema,
-  response: {
-    200: Envelope(DriftSchema, 'The addresses only the database or only the router holds.'),
-    ...errors(...ROUTER_ROUTE_ERRORS, ...ROUTER_CALL_ERRORS),
-  },
-});
-
 /** GET /routers/{routerId}/{list}/mode */
 export const getModeRoute = (list: ListName) => ({
   operationId: `get${title(list)}Mode`,
   tags,
-  summary: `Whether ${list} mode is active, from the database (any member)`,
+  summary: `Whether ${list} mode is active, from the database or, with ?source=router, from the router's firewall (any member)`,
   params: ListParamsSchema,
+  querystring: SourceQuerySchema,
   response: {
     200: Envelope(ModeSchema, `Whether ${list} mode is active, and which mode is.`),
-    ...errors(...ROUTER_ROUTE_ERRORS),
+    ...errors(...ROUTER_ROUTE_ERRORS, ...ROUTER_CALL_ERRORS),
   },
 });
 
@@ -250,11 +248,12 @@ export const setModeRoute = (list: ListName) => ({
 export const getRatesRoute = (list: ListName) => ({
   operationId: `get${title(list)}Rates`,
   tags,
-  summary: `The ${list} limited and full rates in Mbps, from the database (any member)`,
+  summary: `The ${list} limited and full rates in Mbps, from the database (any member); ?source=router answers 501 NOT_SUPPORTED_BY_ROUTER: the Commands-Server offers no read of the rates`,
   params: ListParamsSchema,
+  querystring: SourceQuerySchema,
   response: {
-    200: Envelope(RatesSchema, `The ${list} rates in Mbps.`),
-    ...errors(...ROUTER_ROUTE_ERRORS),
+    200: Envelope(RatesReadingSchema, `The ${list} rates in Mbps.`),
+    ...errors(...ROUTER_ROUTE_ERRORS, 'NOT_SUPPORTED_BY_ROUTER'),
   },
 });
 
