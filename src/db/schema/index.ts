@@ -9,3 +9,4 @@ export * from './router-settings.js';
 export * from './router-rate-limits.js';
 export * from './audit-events.js';
 export * from './router-invitations.js';
+export * from './oidc.js';
