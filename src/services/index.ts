@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import type { FastifyBaseLogger } from 'fastify';
 import type { CommandsServerHttp } from '../clients/commands-server.http.js';
+import { OidcProviderClient } from '../clients/oidc-provider.client.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { DbHandle } from '../db/client.js';
@@ -15,10 +16,12 @@ import { RouterSettingsRepository } from '../repositories/router-settings.reposi
 import { RoutersRepository } from '../repositories/routers.repository.js';
 import { CommandsSessionStateRepository } from '../repositories/commands-session-state.repository.js';
 import { LoginSessionsRepository } from '../repositories/login-sessions.repository.js';
+import { IdentitiesRepository, OidcFlowsRepository } from '../repositories/oidc.repository.js';
 import { UsersRepository } from '../repositories/users.repository.js';
 import { AccessListsService } from './access-lists.service.js';
 import { ActivityService } from './activity.service.js';
 import { createAuthServices } from './auth/index.js';
+import { ReturnTargets } from './auth/return-to.js';
 import { BlockingService } from './blocking.service.js';
 import { CommandsSessionService } from './commands-session.service.js';
 import { DevicesService } from './devices.service.js';
@@ -65,6 +68,25 @@ function createRepositories(db: DbHandle['db']) {
     invitations: new InvitationsRepository(db),
     accessLists: new AccessListsRepository(db),
     routerSettings: new RouterSettingsRepository(db),
+    oidcFlows: new OidcFlowsRepository(db),
+    identities: new IdentitiesRepository(db),
+  };
+}
+
+/** The callback path the provider sends browsers back to (registered there as PUBLIC_URL + this). */
+export const OIDC_CALLBACK_PATH = '/api/v1/auth/oidc/callback';
+
+/** OpenID sign-in's parts: the provider client (when configured) and where browsers may return. */
+function oidcDeps(config: Readonly<Config>, repos: Repositories) {
+  return {
+    config: config.oidc,
+    provider:
+      config.oidc === null
+        ? null
+        : new OidcProviderClient(config.oidc, `${config.publicUrl}${OIDC_CALLBACK_PATH}`),
+    flows: repos.oidcFlows,
+    identities: repos.identities,
+    returnTargets: new ReturnTargets(config),
   };
 }
 
@@ -157,9 +179,10 @@ export function createServices(deps: ServiceDeps) {
   );
   const auth = createAuthServices({
     ...protection,
-    users: repos.users,
-    sessions: repos.sessions,
-    audit: repos.audit,
+    // users, sessions and audit, by name
+    ...repos,
+    db: deps.db.db,
+    oidc: oidcDeps(config, repos),
     commandsSessions,
     firstRouterOf: (userId) => repos.routers.firstRouterIdOf(userId),
     clock,
@@ -170,6 +193,7 @@ export function createServices(deps: ServiceDeps) {
   });
   const sweeper = new SessionSweeper(
     repos.sessionState,
+    repos.oidcFlows,
     commandsSessions,
     clock,
     log.child({ component: 'sweeper' }),

@@ -1,7 +1,11 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../clock.js';
 import type { CommandsSessionStateRepository } from '../repositories/commands-session-state.repository.js';
+import type { OidcFlowsRepository } from '../repositories/oidc.repository.js';
 import type { CommandsSessionService } from './commands-session.service.js';
+
+/** Used or expired sign-in flows are kept this long (a replay then still reads "used"). */
+const FLOW_KEEP_MS = 60 * 60_000;
 
 export interface SweeperOptions {
   intervalMs: number;
@@ -13,7 +17,8 @@ export interface SweeperOptions {
 
 /**
  * Ends the Commands-Server session of every expired or revoked login, retries
- * failed ends with backoff until they succeed, and deletes long-dead rows.
+ * failed ends with backoff until they succeed, and deletes long-dead rows
+ * (and OpenID sign-in flows expired or used over an hour ago).
  * Safe in several instances at once: sessions are claimed with
  * FOR UPDATE SKIP LOCKED and leased, so no two sweepers end the same one.
  */
@@ -23,6 +28,7 @@ export class SessionSweeper {
 
   constructor(
     private readonly sessionState: CommandsSessionStateRepository,
+    private readonly oidcFlows: OidcFlowsRepository,
     private readonly commandsSessions: CommandsSessionService,
     private readonly clock: Clock,
     private readonly log: FastifyBaseLogger,
@@ -85,6 +91,7 @@ export class SessionSweeper {
     if (deleted > 0) {
       this.log.info({ deleted }, 'deleted long-dead sessions');
     }
+    await this.oidcFlows.deleteStale(new Date(this.clock.now().getTime() - FLOW_KEEP_MS));
   }
 
   private async endOne(id: string, routerId: string | null): Promise<void> {
