@@ -73,14 +73,22 @@ export async function signInThrough(
   return { start, binding, callbackUrl, callback, token };
 }
 
+/** What GET /auth/me answers (the fields these tests read). */
+interface Me {
+  user: { id: string; email: string; displayName: string | null; pictureUrl: string | null };
+  session: { id: string };
+  hasPassword: boolean;
+  providers: unknown[];
+}
+
 /** GET /auth/me with the token; its data. */
-export async function meOf(ctx: TestContext, token: string) {
+export async function meOf(ctx: TestContext, token: string): Promise<Me> {
   const res = await ctx.app.inject({
     method: 'GET',
     url: '/api/v1/auth/me',
     headers: { authorization: `Bearer ${token}` },
   });
-  return res.json().data;
+  return res.json<{ data: Me }>().data;
 }
 
 export async function countRows(
