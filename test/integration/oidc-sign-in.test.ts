@@ -149,6 +149,27 @@ describe('sign-in with an OpenID provider', () => {
     expect(failed.length).toBeGreaterThanOrEqual(2);
   });
 
+  it('makes one account of two first sign-ins racing (the unique indexes decide)', async () => {
+    const who = account();
+    provider.decision = { account: who };
+    const flows = [];
+    for (let i = 0; i < 3; i += 1) {
+      const { start, binding } = await startSignIn(ctx);
+      flows.push({ binding, url: await provider.authorize(String(start.headers.location)) });
+    }
+    const answers = await Promise.all(flows.map((f) => deliverCallback(ctx, f.url, f.binding)));
+    const tokens = answers.map((a) => setCookie(a, 'netpilot_session')?.value);
+    expect(tokens.every(Boolean)).toBe(true);
+    const ids = new Set(await Promise.all(tokens.map(async (t) => (await meOf(ctx, t!)).user.id)));
+    expect(ids.size).toBe(1);
+    const [row] = await queryRows<{ users: number; identities: number }>(
+      ctx.db.db,
+      sql`select (select count(*)::int from users where email = ${who.email}) as users,
+                 (select count(*)::int from user_identities where subject = ${who.sub}) as identities`,
+    );
+    expect(row).toEqual({ users: 1, identities: 1 });
+  });
+
   it('refuses a deactivated account', async () => {
     const who = account();
     const first = await signInAs(who);
