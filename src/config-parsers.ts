@@ -61,6 +61,23 @@ export const url =
     return raw.trim();
   };
 
+/** One bare origin (scheme://host[:port]), http or https, without a trailing slash. */
+export const origin: Parser<string> = (raw) => {
+  const value = raw.trim().replace(/\/$/, '');
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new ParseProblem(`"${raw}" is not an origin like https://api.example.com`);
+  }
+  if (!['http:', 'https:'].includes(parsed.protocol) || parsed.origin !== value) {
+    throw new ParseProblem(
+      `"${raw}" must be a bare http(s) origin (scheme://host[:port]), no path`,
+    );
+  }
+  return value;
+};
+
 export const originList: Parser<string[]> = (raw) => {
   const list = raw
     .split(',')

@@ -96,9 +96,40 @@ export function configWarnings(
   return warnings;
 }
 
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** The OpenID provider's settings: all three or none, and TLS unless it runs on this machine. */
+function oidcProblems(v: Parsed): string[] {
+  if (v.OIDC_ISSUER_URL === undefined) {
+    return [];
+  }
+  const problems: string[] = [];
+  const missing = (['OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] as const).filter(
+    (k) => v[k] === undefined,
+  );
+  if (missing.length > 0) {
+    problems.push(
+      `${missing.join(' and ')} missing: OIDC_ISSUER_URL is set, so the client id and secret registered at the provider are required (or unset OIDC_ISSUER_URL to turn OpenID sign-in off).`,
+    );
+  }
+  const issuer = new URL(v.OIDC_ISSUER_URL);
+  if (issuer.protocol === 'http:' && !LOOPBACK_HOSTS.has(issuer.hostname)) {
+    problems.push(
+      'OIDC_ISSUER_URL must use https:// (plain http is allowed only for a provider on this machine: localhost, 127.0.0.1, [::1]).',
+    );
+  }
+  if (v.NODE_ENV === 'production' && v.PUBLIC_URL === undefined) {
+    problems.push(
+      "PUBLIC_URL is required in production with OIDC_ISSUER_URL: this server's external origin, from which the provider's callback URL is made (https://api.example.com).",
+    );
+  }
+  return problems;
+}
+
 /** Problems between variables that each parsed well: production's demands, session lifetimes. */
 export function crossVariableProblems(v: Parsed, database: DatabaseConfig): string[] {
   const problems = v.NODE_ENV === 'production' ? productionProblems(v, database) : [];
+  problems.push(...oidcProblems(v));
   if (v.SESSION_IDLE_TIMEOUT_MINUTES > v.SESSION_ABSOLUTE_LIFETIME_MINUTES) {
     problems.push(
       'SESSION_IDLE_TIMEOUT_MINUTES is longer than SESSION_ABSOLUTE_LIFETIME_MINUTES: make the idle timeout the shorter one.',

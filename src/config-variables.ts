@@ -9,6 +9,7 @@ import {
   boolean,
   integer,
   oneOf,
+  origin,
   originList,
   ParseProblem,
   type Parser,
@@ -150,6 +151,35 @@ export const VARIABLES = {
     description: 'comma-separated browser origins allowed to call the API with credentials',
     default: '',
     parse: originList,
+  },
+  PUBLIC_URL: {
+    description:
+      "this server's external origin (https://api.example.com); OpenID sign-ins return to PUBLIC_URL/api/v1/auth/oidc/callback. Unset: http://HOST:PORT outside production",
+    parse: origin,
+  },
+  FRONTEND_URL: {
+    description:
+      'the web client (https://app.example.com/…): where sign-ins return by default, and an allowed returnTo origin',
+    parse: url('http:', 'https:'),
+  },
+  OIDC_ISSUER_URL: {
+    description:
+      'OpenID Connect issuer, e.g. https://accounts.google.com; unset turns "Sign in with …" off (plain http only for loopback hosts)',
+    parse: url('http:', 'https:'),
+  },
+  OIDC_CLIENT_ID: {
+    description: 'client id of this server at the OpenID provider (required with OIDC_ISSUER_URL)',
+    parse: text,
+  },
+  OIDC_CLIENT_SECRET: {
+    description:
+      'client secret of this server at the OpenID provider (required with OIDC_ISSUER_URL; never logged)',
+    parse: text,
+  },
+  OIDC_PROVIDER_NAME: {
+    description: 'the provider\'s name shown to users ("Sign in with Google")',
+    default: 'Google',
+    parse: text,
   },
   REDIS_URL: {
     description: 'redis://host:port; shares login throttling between instances (memory when unset)',

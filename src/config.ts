@@ -43,6 +43,12 @@ export interface Config {
     cookieSecure: boolean;
   };
   corsOrigins: string[];
+  /** This server's external origin (no trailing slash): the OpenID callback is made from it. */
+  publicUrl: string;
+  /** The web client: where sign-ins return by default; null: '/'. */
+  frontendUrl: string | null;
+  /** The OpenID provider; null: OpenID sign-in is off. */
+  oidc: OidcConfig | null;
   redisUrl: string | null;
   argon2: { memoryKib: number; timeCost: number; queueMax: number };
   loginThrottle: {
@@ -67,6 +73,15 @@ export interface Config {
   };
   /** Accepted but worth saying at start (server.ts logs each one). */
   warnings: readonly string[];
+}
+
+export interface OidcConfig {
+  issuerUrl: string;
+  clientId: string;
+  /** Never logged. */
+  clientSecret: string;
+  /** Shown to users: "Sign in with <providerName>". */
+  providerName: string;
 }
 
 export class ConfigError extends Error {
@@ -116,6 +131,9 @@ function toConfig(v: Parsed, database: DatabaseConfig, warnings: string[]): Conf
     },
     sessions: sessionsConfig(v),
     corsOrigins: v.CORS_ORIGINS,
+    publicUrl: v.PUBLIC_URL ?? defaultPublicUrl(v.HOST, v.PORT),
+    frontendUrl: v.FRONTEND_URL ?? null,
+    oidc: oidcConfig(v),
     redisUrl: v.REDIS_URL ?? null,
     argon2: {
       memoryKib: v.ARGON2_MEMORY_KIB,
@@ -138,6 +156,25 @@ function toConfig(v: Parsed, database: DatabaseConfig, warnings: string[]): Conf
       docsEnabled: v.DOCS_ENABLED,
     },
     warnings,
+  };
+}
+
+/** Outside production, without PUBLIC_URL: the address this server listens on. */
+function defaultPublicUrl(host: string, port: number): string {
+  const name = ['0.0.0.0', '::', ''].includes(host) ? 'localhost' : host;
+  return `http://${name.includes(':') ? `[${name}]` : name}:${port}`;
+}
+
+function oidcConfig(v: Parsed): OidcConfig | null {
+  // crossVariableProblems has refused an issuer without its client id and secret.
+  if (v.OIDC_ISSUER_URL === undefined || !v.OIDC_CLIENT_ID || !v.OIDC_CLIENT_SECRET) {
+    return null;
+  }
+  return {
+    issuerUrl: v.OIDC_ISSUER_URL,
+    clientId: v.OIDC_CLIENT_ID,
+    clientSecret: v.OIDC_CLIENT_SECRET,
+    providerName: v.OIDC_PROVIDER_NAME,
   };
 }
 

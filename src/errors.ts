@@ -55,6 +55,17 @@ export const ERROR_CODES = {
   /** Too much password work queued (a flood of logins or registrations): retry shortly. */
   BUSY: 503,
   ROUTER_TIMEOUT: 504,
+  /** OpenID sign-in failures: sent as `?error=` of the sign-in's redirect, never as an answer body. */
+  OIDC_STATE_INVALID: 400,
+  OIDC_BROWSER_MISMATCH: 400,
+  OIDC_FLOW_EXPIRED: 400,
+  OIDC_FLOW_USED: 400,
+  OIDC_ACCESS_DENIED: 401,
+  OIDC_EMAIL_UNVERIFIED: 403,
+  OIDC_ACCOUNT_DISABLED: 403,
+  OIDC_NOT_CONFIGURED: 404,
+  OIDC_PROVIDER_ERROR: 502,
+  OIDC_PROVIDER_UNAVAILABLE: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -126,6 +137,25 @@ export const ERROR_DESCRIPTIONS: { readonly [C in ErrorCode]: string } = {
     'The server running this operation stopped before it finished; what the router did is unknown. Start it again.',
   BUSY: 'Too much password work is queued (a flood of logins or registrations); retry after Retry-After seconds.',
   ROUTER_TIMEOUT: 'The router did not answer in time; the change may or may not have been applied.',
+  OIDC_STATE_INVALID:
+    "OpenID sign-in (`?error=` of the redirect): the callback's `state` is missing or matches no sign-in started here (tampered or forged).",
+  OIDC_BROWSER_MISMATCH:
+    'OpenID sign-in (`?error=`): the callback reached a browser other than the one that started the sign-in (its binding cookie is missing or different).',
+  OIDC_FLOW_EXPIRED:
+    'OpenID sign-in (`?error=`): more than 10 minutes passed between the start and the callback; start again.',
+  OIDC_FLOW_USED:
+    'OpenID sign-in (`?error=`): this callback was used already (a replay); start again.',
+  OIDC_ACCESS_DENIED: 'OpenID sign-in (`?error=`): the user declined at the provider.',
+  OIDC_EMAIL_UNVERIFIED:
+    'OpenID sign-in (`?error=`): the provider gives no verified email for this account, so no account is created or linked.',
+  OIDC_ACCOUNT_DISABLED:
+    'OpenID sign-in (`?error=`): the account this identity belongs to is deactivated.',
+  OIDC_NOT_CONFIGURED:
+    'OpenID sign-in (`?error=`): no OpenID provider is configured on this server (OIDC_ISSUER_URL).',
+  OIDC_PROVIDER_ERROR:
+    'OpenID sign-in (`?error=`): the provider answered an error or something that failed a check (ID token, state, nonce, PKCE).',
+  OIDC_PROVIDER_UNAVAILABLE:
+    'OpenID sign-in (`?error=`): the provider could not be reached; try again later.',
 };
 
 export interface AppErrorOptions {

@@ -70,7 +70,9 @@ function describeRoute({
   const response = idempotent
     ? withIdempotencyErrors((routeSchema.response ?? {}) as Record<string, Json>)
     : ((routeSchema.response ?? {}) as Record<string, Json>);
-  const codes = errorCodesOf(response);
+  // A redirect route declares the codes its Location may carry (`?error=`) itself.
+  const declared = ((routeSchema as Json)['x-error-codes'] ?? []) as ErrorCode[];
+  const codes = [...new Set([...declared, ...errorCodesOf(response)])];
   const documented = Object.entries(response).map(([status, entry]): [string, Json] => [
     status,
     entry['x-error-codes'] ? documentedError(entry) : entry,

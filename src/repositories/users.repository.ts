@@ -6,6 +6,12 @@ import { ConflictError } from '../errors.js';
 
 export type UserRow = typeof users.$inferSelect;
 
+/** What a user shows of themself besides the email. */
+export interface Profile {
+  displayName: string | null;
+  pictureUrl: string | null;
+}
+
 /** Every query on the users table. */
 export class UsersRepository {
   constructor(private readonly db: Executor) {}
@@ -27,9 +33,38 @@ export class UsersRepository {
     }
   }
 
+  /**
+   * A user without a password, from an OpenID provider's verified email. A taken
+   * email fails on users_email_uq, left to the caller (who retries as a link).
+   */
+  async createWithoutPassword(
+    email: string,
+    profile: Profile,
+    executor: Executor = this.db,
+  ): Promise<UserRow> {
+    const [row] = await executor
+      .insert(users)
+      .values({ email, passwordHash: null, ...profile })
+      .returning();
+    return row!;
+  }
+
+  /** Sets the given fields of the profile (undefined: unchanged); answers the row after. */
+  async updateProfile(
+    id: string,
+    profile: Partial<Profile>,
+    executor: Executor = this.db,
+  ): Promise<UserRow | null> {
+    if (profile.displayName === undefined && profile.pictureUrl === undefined) {
+      return this.findById(id, executor);
+    }
+    const [row] = await executor.update(users).set(profile).where(eq(users.id, id)).returning();
+    return row ?? null;
+  }
+
   /** `email` in its normalised form (normalizeEmail), the only form stored. */
-  async findByEmail(email: string): Promise<UserRow | null> {
-    const [row] = await this.db.select().from(users).where(eq(users.email, email)).limit(1);
+  async findByEmail(email: string, executor: Executor = this.db): Promise<UserRow | null> {
+    const [row] = await executor.select().from(users).where(eq(users.email, email)).limit(1);
     return row ?? null;
   }
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import type { FastifyBaseLogger } from 'fastify';
 import type { CommandsServerHttp } from '../clients/commands-server.http.js';
+import { OidcProviderClient } from '../clients/oidc-provider.client.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { DbHandle } from '../db/client.js';
@@ -18,6 +19,7 @@ import { RoutersRepository } from '../repositories/routers.repository.js';
 import { CommandsSessionStateRepository } from '../repositories/commands-session-state.repository.js';
 import { LoginSessionsRepository } from '../repositories/login-sessions.repository.js';
 import { TwoFactorRepository } from '../repositories/two-factor.repository.js';
+import { IdentitiesRepository, OidcFlowsRepository } from '../repositories/oidc.repository.js';
 import { UsersRepository } from '../repositories/users.repository.js';
 import { AccessListsService } from './access-lists.service.js';
 import { DriftService } from './drift.service.js';
@@ -26,6 +28,7 @@ import { ActivityService } from './activity.service.js';
 import { resolveDataKey } from './auth/data-key.js';
 import { createAuthServices } from './auth/index.js';
 import { SecretBox } from './auth/secret-box.js';
+import { ReturnTargets } from './auth/return-to.js';
 import { BlockingService } from './blocking.service.js';
 import { CommandsSessionService } from './commands-session.service.js';
 import { DevicesService } from './devices.service.js';
@@ -76,6 +79,25 @@ function createRepositories(db: DbHandle['db']) {
     twoFactor: new TwoFactorRepository(db),
     operations: new OperationsRepository(db),
     idempotencyKeys: new IdempotencyKeysRepository(db),
+    oidcFlows: new OidcFlowsRepository(db),
+    identities: new IdentitiesRepository(db),
+  };
+}
+
+/** The callback path the provider sends browsers back to (registered there as PUBLIC_URL + this). */
+export const OIDC_CALLBACK_PATH = '/api/v1/auth/oidc/callback';
+
+/** OpenID sign-in's parts: the provider client (when configured) and where browsers may return. */
+function oidcDeps(config: Readonly<Config>, repos: Repositories) {
+  return {
+    config: config.oidc,
+    provider:
+      config.oidc === null
+        ? null
+        : new OidcProviderClient(config.oidc, `${config.publicUrl}${OIDC_CALLBACK_PATH}`),
+    flows: repos.oidcFlows,
+    identities: repos.identities,
+    returnTargets: new ReturnTargets(config),
   };
 }
 
@@ -196,6 +218,11 @@ function createSweeper(
       run: (now) => repos.twoFactor.deleteChallengesBefore(new Date(now.getTime() - 3_600_000)),
     },
     { name: 'idempotency_keys', run: () => idempotency.deleteExpired() },
+    {
+      name: 'oidc_flows',
+      // Kept an hour after use or expiry: a replayed callback then still reads "used".
+      run: (now) => repos.oidcFlows.deleteStale(new Date(now.getTime() - 3_600_000)),
+    },
   ];
   return new SessionSweeper(
     repos.sessionState,
@@ -225,11 +252,11 @@ export function createServices(deps: ServiceDeps) {
   );
   const auth = createAuthServices({
     ...protection,
-    users: repos.users,
-    sessions: repos.sessions,
-    audit: repos.audit,
-    twoFactor: repos.twoFactor,
+    // users, sessions, audit and twoFactor, by name
+    ...repos,
     box: new SecretBox(resolveDataKey(config, log)),
+    db: deps.db.db,
+    oidc: oidcDeps(config, repos),
     commandsSessions,
     firstRouterOf: (userId) => repos.routers.firstRouterIdOf(userId),
     clock,

@@ -12,3 +12,4 @@ export * from './router-invitations.js';
 export * from './two-factor.js';
 export * from './operations.js';
 export * from './idempotency-keys.js';
+export * from './oidc.js';

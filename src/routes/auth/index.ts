@@ -5,12 +5,14 @@ import type { AuthServices } from '../../services/auth/index.js';
 import { authed, caller, clientInfo, withoutIdempotency, type TypeBoxApp } from '../common.js';
 import { authCookies, type AuthCookies } from './cookies.js';
 import { twoFactorRoutes } from './two-factor.js';
+import { oidcRoutes } from './oidc.js';
 import {
   ChangePasswordRoute,
   ListSessionsRoute,
   LoginRoute,
   LogoutRoute,
   MeRoute,
+  UpdateMeRoute,
   RegisterRoute,
   RevokeOthersRoute,
   RevokeSessionRoute,
@@ -22,13 +24,14 @@ export interface AuthRoutesOptions {
   cookieSecure: boolean;
 }
 
-/** /api/v1/auth: registration, login and the user's sessions (SPEC §5). */
+/** /api/v1/auth: registration, login (password or OpenID provider) and the user's sessions (SPEC §5). */
 export default async function authRoutes(fastify: FastifyInstance, options: AuthRoutesOptions) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const cookies = authCookies(options);
   publicRoutes(app, options.auth, cookies);
   signedInRoutes(app, options.auth, cookies);
   twoFactorRoutes(app, options.auth, cookies);
+  oidcRoutes(app, options.auth, cookies);
 }
 
 /** Registration and login: the routes that need no session. */
@@ -65,7 +68,12 @@ function signedInRoutes(app: TypeBoxApp, authService: AuthServices, cookies: Aut
 
   app.get('/me', authed(MeRoute), async (request, reply) => {
     const { auth } = caller(request);
-    return ok(request, reply, await authService.sessions.me(auth));
+    return ok(request, reply, await authService.profile.me(auth));
+  });
+
+  app.patch('/me', authed(UpdateMeRoute), async (request, reply) => {
+    const { auth } = caller(request);
+    return ok(request, reply, await authService.profile.update(auth, request.body));
   });
 
   app.get('/sessions', authed(ListSessionsRoute), async (request, reply) => {

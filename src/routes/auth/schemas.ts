@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { Envelope } from '../../http/envelope.js';
 import { Page, PAGINATION_NOTE, PageQuerySchema } from '../../http/page.js';
-import { BODY_ERRORS, CHANGE_ERRORS, errorResponses as errors } from '../common.js';
+import { BODY_ERRORS, CHANGE_ERRORS, errorResponses as errors, Nullable } from '../common.js';
 
 // Bounds are generous on purpose: the service applies the real password policy
 // and names the field; the schema only stops absurd input early (a 1 MB password).
@@ -61,7 +61,66 @@ export const LoginResultSchema = Type.Object(
   { $id: 'LoginResult' },
 );
 
-export const MeSchema = Type.Object({ user: UserSchema, session: SessionRefSchema }, { $id: 'Me' });
+const ProfileUserSchema = Type.Object(
+  {
+    ...UserSchema.properties,
+    displayName: Nullable(
+      Type.String({ description: 'shown name; from the provider or set by the user' }),
+    ),
+    pictureUrl: Nullable(Type.String({ format: 'uri', description: 'https URL of an avatar' })),
+  },
+  { $id: 'UserProfile' },
+);
+
+const LinkedProviderSchema = Type.Object(
+  {
+    id: Type.Literal('oidc'),
+    name: Type.String({ description: 'the provider, as shown to users' }),
+    email: Type.String({ description: "the provider's verified email when it was linked" }),
+    linkedAt: Type.String({ format: 'date-time' }),
+  },
+  {
+    $id: 'LinkedProvider',
+    description:
+      "an OpenID identity of the account; the provider's subject identifier is not shown",
+  },
+);
+
+export const MeSchema = Type.Object(
+  {
+    user: ProfileUserSchema,
+    session: SessionRefSchema,
+    hasPassword: Type.Boolean({
+      description: 'false for an account made by an OpenID sign-in until a password is set',
+    }),
+    providers: Type.Array(LinkedProviderSchema),
+  },
+  { $id: 'Me' },
+);
+
+export const UpdateMeBodySchema = Type.Object(
+  {
+    displayName: Type.Optional(
+      Nullable(
+        Type.String({
+          minLength: 1,
+          maxLength: 400,
+          description: '1–100 characters after trimming; null clears it',
+        }),
+      ),
+    ),
+    pictureUrl: Type.Optional(
+      Nullable(
+        Type.String({
+          minLength: 1,
+          maxLength: 2048,
+          description: 'an https:// URL; null clears it',
+        }),
+      ),
+    ),
+  },
+  { additionalProperties: false, $id: 'UpdateMeRequest' },
+);
 
 export const SessionSchema = Type.Object(
   {
@@ -156,10 +215,22 @@ export const LogoutRoute = {
 export const MeRoute = {
   operationId: 'getMe',
   tags,
-  summary: 'The current user and session',
+  summary: 'The current user, profile, session and sign-in methods',
   response: {
     200: Envelope(MeSchema, 'The user and the session this request authenticated with.'),
     ...errors('UNAUTHENTICATED'),
+  },
+};
+
+/** PATCH /auth/me */
+export const UpdateMeRoute = {
+  operationId: 'updateMe',
+  tags,
+  summary: 'Change the display name or picture',
+  body: UpdateMeBodySchema,
+  response: {
+    200: Envelope(MeSchema, 'The user after the change, as GET /auth/me shows it.'),
+    ...errors('VALIDATION_FAILED', ...BODY_ERRORS, 'UNAUTHENTICATED', ...CHANGE_ERRORS),
   },
 };
 

@@ -1,6 +1,6 @@
 import type { Clock } from '../../clock.js';
 import type { Executor } from '../../db/client.js';
-import { NotFoundError, UnauthorizedError } from '../../errors.js';
+import { NotFoundError } from '../../errors.js';
 import {
   SESSIONS_ORDER,
   type AuthenticatedRow,
@@ -13,7 +13,7 @@ import type { AuthContext, ClientInfo } from '../auth-context.js';
 import { paginate, type Page, type PageQuery } from '../pagination.js';
 import type { CommandsSessionService } from '../commands-session.service.js';
 import type { AuthAudit } from './auth-audit.js';
-import { publicSession, publicUser, type PublicSession } from './public-views.js';
+import { publicSession, type PublicSession } from './public-views.js';
 import { hashToken, looksLikeToken, sameDigest } from './session-token.js';
 
 export interface SessionPolicy {
@@ -98,17 +98,6 @@ export class LoginSessionsService {
       new Date(now.getTime() - TOUCH_EVERY_MS),
     );
     return expiresAt;
-  }
-
-  async me(auth: AuthContext) {
-    const user = await this.deps.users.findById(auth.userId);
-    if (!user) {
-      throw new UnauthorizedError();
-    }
-    return {
-      user: publicUser(user),
-      session: { id: auth.sessionId, expiresAt: auth.sessionExpiresAt.toISOString() },
-    };
   }
 
   async logout(auth: AuthContext, client: ClientInfo): Promise<void> {
