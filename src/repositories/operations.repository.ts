@@ -1,5 +1,6 @@
-import { and, desc, eq, lt, sql, type SQL } from 'drizzle-orm';
+import { and, eq, lt, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
+import { afterKeys, keyset, orderOf, sortKeysOf, type Keyed, type KeysetPage } from './keyset.js';
 import { operations, routers, userRouters, type OperationError } from '../db/schema/index.js';
 
 export type OperationState = 'running' | 'succeeded' | 'failed';
@@ -16,11 +17,11 @@ export interface OperationRow {
   error: OperationError | null;
 }
 
-/** Where a page of a router's operations starts: after this one, newest first. */
-export interface OperationsPageKey {
-  startedAt: Date;
-  id: string;
-}
+/** A router's operations, newest first (the shared keyset pagination). */
+export const OPERATIONS_ORDER = keyset('operations', [
+  { expr: operations.startedAt, type: 'timestamp', desc: true },
+  { expr: operations.id, type: 'uuid', desc: true },
+]);
 
 const columns = {
   id: operations.id,
@@ -152,28 +153,26 @@ export class OperationsRepository {
     return row ?? null;
   }
 
-  /** The router's operations, newest first, after `after`, at most `limit`. */
+  /** One page of the router's operations, newest first. */
   async listForRouter(
     routerUuid: string,
-    filter: { state?: OperationState; visibleAfter: Date; after: OperationsPageKey | null },
-    limit: number,
-  ): Promise<OperationRow[]> {
-    const { state, visibleAfter, after } = filter;
+    filter: { state?: OperationState; visibleAfter: Date },
+    page: KeysetPage,
+  ): Promise<(OperationRow & Keyed)[]> {
+    const { state, visibleAfter } = filter;
     return this.db
-      .select(columns)
+      .select({ ...columns, sortKeys: sortKeysOf(OPERATIONS_ORDER) })
       .from(operations)
       .where(
         and(
           eq(operations.routerId, routerUuid),
           state === undefined ? undefined : eq(operations.state, state),
           notExpired(visibleAfter),
-          after === null
-            ? undefined
-            : sql`(${operations.startedAt}, ${operations.id}) < (${after.startedAt.toISOString()}::timestamptz, ${after.id}::uuid)`,
+          afterKeys(OPERATIONS_ORDER, page.after),
         ),
       )
-      .orderBy(desc(operations.startedAt), desc(operations.id))
-      .limit(limit);
+      .orderBy(...orderOf(OPERATIONS_ORDER))
+      .limit(page.limit);
   }
 
   /** Deletes the operations that finished before `finishedBefore`; answers how many. */

@@ -1,15 +1,11 @@
 /**
  * How an operation reads to clients (OperationsService): its view, its error as
- * the synchronous call would answer it, and the opaque cursor of its list.
+ * the synchronous call would answer it (its list pages through pagination.ts).
  */
 import type { OperationError } from '../db/schema/index.js';
-import { AppError, ERROR_CODES, ValidationError, type ErrorCode } from '../errors.js';
+import { AppError, ERROR_CODES, type ErrorCode } from '../errors.js';
 import { isDatabaseUnavailable } from '../db/errors.js';
-import type {
-  OperationRow,
-  OperationState,
-  OperationsPageKey,
-} from '../repositories/operations.repository.js';
+import type { OperationState } from '../repositories/operations.repository.js';
 
 /** An operation as clients see it. */
 export interface OperationView {
@@ -47,21 +43,4 @@ export function errorOf(error: OperationError | null): AppError {
   const e = error ?? interrupted();
   const code = (e.code in ERROR_CODES ? e.code : 'INTERNAL_ERROR') as ErrorCode;
   return new AppError(code, e.message);
-}
-
-// Opaque to clients: base64url of the last item's start and id (the keyset).
-export function encodeCursor(row: OperationRow): string {
-  return Buffer.from(`${row.startedAt.toISOString()}|${row.id}`, 'utf8').toString('base64url');
-}
-
-export function decodeCursor(cursor: string): OperationsPageKey {
-  const [at = '', id = ''] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const startedAt = new Date(at);
-  if (Number.isNaN(startedAt.getTime()) || !/^[0-9a-f-]{36}$/.test(id)) {
-    throw new ValidationError({
-      field: 'querystring.cursor',
-      message: 'is not a cursor from a previous page (use nextCursor as it was answered)',
-    });
-  }
-  return { startedAt, id };
 }

@@ -4,37 +4,25 @@ import type { Clock } from '../clock.js';
 import type { Database, Transaction } from '../db/client.js';
 import type { OperationError } from '../db/schema/index.js';
 import { NotFoundError } from '../errors.js';
-import type {
-  OperationRow,
-  OperationState,
-  OperationsRepository,
+import {
+  OPERATIONS_ORDER,
+  type OperationRow,
+  type OperationState,
+  type OperationsRepository,
 } from '../repositories/operations.repository.js';
 import type { RouterAccess } from '../repositories/routers.repository.js';
 import type { AuthContext } from './auth-context.js';
-import {
-  decodeCursor,
-  describeError,
-  encodeCursor,
-  errorOf,
-  interrupted,
-  type OperationView,
-} from './operation-outcome.js';
+import { describeError, errorOf, interrupted, type OperationView } from './operation-outcome.js';
+import { paginate, type Page, type PageQuery } from './pagination.js';
 import type { RouterAccessPolicy } from './router-access.policy.js';
 
 /** Operations are deleted (and invisible) this long after they finished. */
 export const OPERATION_RETENTION_MS = 24 * 60 * 60 * 1000;
-export const OPERATIONS_DEFAULT_LIMIT = 100;
-export const OPERATIONS_MAX_LIMIT = 500;
 /** How often a joiner on another instance reads the operation it waits for. */
 const POLL_INTERVAL_MS = 100;
 /** Writing an operation's outcome: attempts, and the pause before the next (times the attempt). */
 const RECORD_ATTEMPTS = 3;
 const RECORD_RETRY_MS = 250;
-
-export interface OperationsPage {
-  items: OperationView[];
-  nextCursor: string | null;
-}
 
 /** What a service asks for: the operation, and the rules around its start and end. */
 export interface StartOptions<T> {
@@ -105,29 +93,22 @@ export class OperationsService {
     return this.view(row, row.routerId);
   }
 
-  /** The router's operations, newest first, `limit` at a time after the `cursor`. */
+  /** The router's operations, newest first, one page at a time (`limit`, `cursor`). */
   async list(
     auth: AuthContext,
     routerId: string,
-    query: { state?: OperationState; limit?: number; cursor?: string },
-  ): Promise<OperationsPage> {
+    query: PageQuery & { state?: OperationState },
+  ): Promise<Page<OperationView>> {
     const router = await this.deps.access.check(auth, routerId);
-    const limit = Math.min(
-      Math.max(query.limit ?? OPERATIONS_DEFAULT_LIMIT, 1),
-      OPERATIONS_MAX_LIMIT,
-    );
-    const after = query.cursor === undefined ? null : decodeCursor(query.cursor);
     // So that `?state=running` never lists an operation whose process died.
     await this.failStale(router.id);
-    const filter = { state: query.state, visibleAfter: this.expiredBefore(), after };
-    // One row more than asked tells whether another page exists.
-    const rows = await this.deps.operations.listForRouter(router.id, filter, limit + 1);
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
-    return {
-      items: page.map((r) => this.view(r, router.routerId)),
-      nextCursor: rows.length > limit && last ? encodeCursor(last) : null,
-    };
+    const filter = { state: query.state, visibleAfter: this.expiredBefore() };
+    return paginate(
+      OPERATIONS_ORDER,
+      query,
+      (page) => this.deps.operations.listForRouter(router.id, filter, page),
+      (r) => this.view(r, router.routerId),
+    );
   }
 
   /** The sweeper's pass: running operations whose process died are failed; old ones deleted. */
