@@ -37,7 +37,9 @@ async function startServer(env: Record<string, string>): Promise<Running> {
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
+  // Generous: a start is PGlite, every migration and tsx's first compile, on a
+  // machine running the other test files at once (a liveness bound, not a timing).
+  const deadline = Date.now() + 75_000;
   for (;;) {
     if (child.exitCode !== null) {
       throw new Error(`server exited early: ${out}`);
@@ -131,7 +133,7 @@ describe('the server process', () => {
     const ready = await fetch(`${second.url}/ready`);
     expect(ready.status).toBe(200);
     expect(await second.stop()).toBe(0);
-  }, 90_000);
+  }, 180_000);
 });
 
 describe.skipIf(!onPostgres)('the server process on real PostgreSQL', () => {
@@ -162,5 +164,5 @@ describe.skipIf(!onPostgres)('the server process on real PostgreSQL', () => {
       await admin.query(`drop database if exists "${name}" with (force)`);
       await admin.end();
     }
-  }, 60_000);
+  }, 120_000);
 });
