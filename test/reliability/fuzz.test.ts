@@ -118,7 +118,8 @@ async function restoreFixtures(): Promise<void> {
 }
 
 /**
- * The answer is the envelope with a 4xx or a documented 2xx. The 5xx allowed are the
+ * The answer is the envelope with a 4xx or a documented 2xx (or a documented redirect
+ * with a Location). The 5xx allowed are the
  * documented 501 NOT_SUPPORTED_BY_ROUTER (Wi-Fi disable, which the router cannot do
  * yet) and 502 ROUTER_COMMAND_FAILED: the (simulated) router itself refused a command
  * whose input passed validation, e.g. a device with too little usage data (SPEC §6
@@ -132,6 +133,12 @@ function expectEnvelope(route: RouteUnderFuzz, res: LightMyRequestResponse, wher
     if (!type.includes('json')) {
       return; // a documented non-JSON success, such as /metrics
     }
+  }
+  if (res.statusCode < 400 && res.statusCode >= 300) {
+    // A browser redirect (the OpenID sign-in routes): documented, with somewhere to go.
+    expect(route.documented.has(res.statusCode), `${answer}: undocumented redirect`).toBe(true);
+    expect(String(res.headers.location ?? ''), answer).toMatch(/^(\/(?!\/)|https?:\/\/)/);
+    return;
   }
   expect(type, answer).toContain('application/json');
   const body = JSON.parse(res.body) as Record<string, unknown>;
