@@ -106,7 +106,7 @@ const IDEMPOTENCY_KEY_PARAMETER = {
   in: 'header',
   required: false,
   description:
-    'Optional; 1-255 printable ASCII characters (else 400 VALIDATION_FAILED), kept 24 h per user. A retry with the same key, route and body answers the first answer again (same status and body, with the header `Idempotent-Replayed: true`) without running again; the same key with another route or body is 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_FLIGHT. Only successes and client errors are kept (not 401, 408, 409, 429, nor any 5xx: a retry of a failed router call runs again). Not on login, register (no user yet), logout or the password change.',
+    'Optional; 1-255 printable ASCII characters (else 400 VALIDATION_FAILED), kept 24 h per user. A retry with the same key, route and body answers the first answer again (same status and body, with the header `Idempotent-Replayed: true`) without running again; the same key with another route or body is 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_FLIGHT. Only successes and client errors are kept (not 401, 408, 409, 429, nor any 5xx: a retry of a failed router call runs again). Not on login, register (no user yet), logout, the password change or the two-factor changes (their bodies and answers hold secrets).',
   schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x20-\\x7E]+$' },
 };
 

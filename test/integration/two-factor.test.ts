@@ -369,6 +369,36 @@ describe('recovery codes and disabling', () => {
 });
 
 describe('secrets at rest', () => {
+  it('keeps nothing of a 2FA change sent with an Idempotency-Key (its answer is a secret)', async () => {
+    const user = await registerAndLogin(app);
+    const headers = { 'idempotency-key': 'enrol-1' };
+    const setup = await injectAs(app, user, {
+      method: 'POST',
+      url: '/api/v1/auth/2fa/setup',
+      payload: {},
+      headers,
+    });
+    const { secret } = setup.json().data as { secret: string };
+    const enable = await injectAs(app, user, {
+      method: 'POST',
+      url: '/api/v1/auth/2fa/enable',
+      payload: { code: await codeAt(secret) },
+      headers,
+    });
+    expect(enable.statusCode).toBe(200);
+    expect(enable.headers['idempotent-replayed']).toBeUndefined();
+    const [row] = await queryRows<{ n: number }>(
+      ctx.db.db,
+      sql`select count(*)::int as n from idempotency_keys where user_id = ${user.userId}`,
+    );
+    expect(row!.n).toBe(0);
+    const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    const ref = { $ref: '#/components/parameters/IdempotencyKey' };
+    for (const path of ['setup', 'enable', 'disable', 'recovery-codes']) {
+      expect(doc.paths[`/api/v1/auth/2fa/${path}`].post.parameters ?? []).not.toContainEqual(ref);
+    }
+  });
+
   it('keeps no TOTP secret or recovery code in plain form anywhere in the database', async () => {
     const user = await enrolled();
     const tables = await queryRows<{ table_name: string }>(

@@ -2,7 +2,7 @@ import { ValidationError } from '../../errors.js';
 import { ok } from '../../http/envelope.js';
 import type { AuthServices } from '../../services/auth/index.js';
 import type { SecondFactorProof } from '../../services/auth/second-factor.js';
-import { authed, caller, clientInfo, type TypeBoxApp } from '../common.js';
+import { authed, caller, clientInfo, withoutIdempotency, type TypeBoxApp } from '../common.js';
 import type { AuthCookies } from './cookies.js';
 import {
   DisableRoute,
@@ -24,34 +24,43 @@ function proofOf(body: { code?: string; recoveryCode?: string }): SecondFactorPr
   return body.code === undefined ? { recoveryCode: body.recoveryCode! } : { code: body.code };
 }
 
-/** /api/v1/auth/2fa: enrolment and the second step of a sign-in (issue #14). */
+/**
+ * /api/v1/auth/2fa: enrolment and the second step of a sign-in (issue #14). The
+ * changes ignore Idempotency-Key: their answers are secrets (the TOTP secret,
+ * recovery codes) and their bodies passwords and codes, none of which may be
+ * stored, even hashed.
+ */
 export function twoFactorRoutes(app: TypeBoxApp, auth: AuthServices, cookies: AuthCookies) {
   app.get('/2fa', authed(StatusRoute), async (request, reply) => {
     return ok(request, reply, await auth.twoFactor.status(caller(request).auth.userId));
   });
 
-  app.post('/2fa/setup', authed(SetupRoute), async (request, reply) => {
+  app.post('/2fa/setup', withoutIdempotency(authed(SetupRoute)), async (request, reply) => {
     const { auth: who, client } = caller(request);
     return ok(request, reply, await auth.twoFactor.setup(who, client, request.body.password));
   });
 
-  app.post('/2fa/enable', authed(EnableRoute), async (request, reply) => {
+  app.post('/2fa/enable', withoutIdempotency(authed(EnableRoute)), async (request, reply) => {
     const { auth: who, client } = caller(request);
     return ok(request, reply, await auth.twoFactor.enable(who, client, request.body.code));
   });
 
-  app.post('/2fa/disable', authed(DisableRoute), async (request, reply) => {
+  app.post('/2fa/disable', withoutIdempotency(authed(DisableRoute)), async (request, reply) => {
     const { auth: who, client } = caller(request);
     const proof = proofOf(request.body);
     await auth.twoFactor.disable(who, client, proof, request.body.password);
     return ok(request, reply, { enabled: false as const });
   });
 
-  app.post('/2fa/recovery-codes', authed(RecoveryCodesRoute), async (request, reply) => {
-    const { auth: who, client } = caller(request);
-    const codes = await auth.twoFactor.newRecoveryCodes(who, client, request.body.code);
-    return ok(request, reply, codes);
-  });
+  app.post(
+    '/2fa/recovery-codes',
+    withoutIdempotency(authed(RecoveryCodesRoute)),
+    async (request, reply) => {
+      const { auth: who, client } = caller(request);
+      const codes = await auth.twoFactor.newRecoveryCodes(who, client, request.body.code);
+      return ok(request, reply, codes);
+    },
+  );
 
   app.post('/2fa/verify', { schema: VerifyRoute }, async (request, reply) => {
     const token = request.body.challengeToken ?? cookies.challenge(request);
