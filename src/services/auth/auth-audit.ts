@@ -1,6 +1,6 @@
 import type { Executor } from '../../db/client.js';
 import type { AuditRepository } from '../../repositories/audit.repository.js';
-import type { ClientInfo } from '../auth-context.js';
+import type { AuthContext, ClientInfo } from '../auth-context.js';
 
 /** What one authentication step records: who, which step, how it ended, from where. */
 interface AuthAuditEvent {
@@ -33,6 +33,19 @@ export class AuthAudit {
         requestId: event.client.requestId,
         ip: event.client.ip,
       },
+      executor,
+    );
+  }
+
+  /** An event of a signed-in user's own session (a 2FA change, a password re-entered). */
+  async bySession(
+    auth: AuthContext,
+    client: ClientInfo,
+    event: Pick<AuthAuditEvent, 'operation' | 'outcome' | 'errorCode' | 'result'>,
+    executor?: Executor,
+  ): Promise<void> {
+    await this.record(
+      { ...event, userId: auth.userId, sessionId: auth.sessionId, client },
       executor,
     );
   }

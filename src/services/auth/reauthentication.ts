@@ -78,14 +78,8 @@ export class Reauthentication {
       this.deps.passwords.verify(passwordHash, password),
     );
     if (!valid) {
-      await this.deps.audit.record({
-        userId: auth.userId,
-        sessionId: auth.sessionId,
-        operation,
-        outcome: 'failed',
-        client,
-        errorCode: 'INVALID_CREDENTIALS',
-      });
+      const errorCode = 'INVALID_CREDENTIALS';
+      await this.deps.audit.bySession(auth, client, { operation, outcome: 'failed', errorCode });
       throw new UnauthorizedError('INVALID_CREDENTIALS', 'The current password is incorrect');
     }
     await attempt.succeeded();

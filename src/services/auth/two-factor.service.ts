@@ -1,4 +1,5 @@
 import type { Clock } from '../../clock.js';
+import type { Executor } from '../../db/client.js';
 import { ConflictError, UnauthorizedError } from '../../errors.js';
 import type { LoginSessionsRepository } from '../../repositories/login-sessions.repository.js';
 import type {
@@ -165,14 +166,8 @@ export class TwoFactorService {
     );
     const passed = await check();
     if (passed === null) {
-      await this.deps.audit.record({
-        userId: auth.userId,
-        sessionId: auth.sessionId,
-        operation,
-        outcome: 'failed',
-        client,
-        errorCode: 'TWO_FACTOR_CODE_INVALID',
-      });
+      const errorCode = 'TWO_FACTOR_CODE_INVALID';
+      await this.deps.audit.bySession(auth, client, { operation, outcome: 'failed', errorCode });
       throw wrongCode();
     }
     await attempt.succeeded();
@@ -187,10 +182,14 @@ export class TwoFactorService {
     auth: AuthContext,
     client: ClientInfo,
     operation: string,
-    executor?: Parameters<AuthAudit['record']>[1],
+    executor?: Executor,
     result?: Record<string, unknown>,
   ): Promise<void> {
-    const event = { userId: auth.userId, sessionId: auth.sessionId, operation, client, result };
-    return this.deps.audit.record({ ...event, outcome: 'succeeded' }, executor);
+    return this.deps.audit.bySession(
+      auth,
+      client,
+      { operation, outcome: 'succeeded', result },
+      executor,
+    );
   }
 }
