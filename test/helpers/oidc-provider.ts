@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
+import { Agent, fetch } from 'undici';
 
 /** The claims the provider gives the account a test signs in with. */
 export interface TestAccount {
@@ -35,6 +36,12 @@ export class TestOidcProvider {
   /** What the next login at the provider does. */
   decision: Decision = { deny: true };
   private accounts = new Map<string, TestAccount>();
+  /**
+   * The browser's own connections: never shared with another provider started
+   * on the same port, whose closed sockets a shared pool could hand out again
+   * before their close is seen ("other side closed").
+   */
+  private readonly browser = new Agent();
 
   private constructor(
     private readonly server: Server,
@@ -135,7 +142,11 @@ export class TestOidcProvider {
     let next = new URL(authorizationUrl);
     for (let hop = 0; hop < 10 && next.origin === this.issuer; hop += 1) {
       const cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-      const res = await fetch(next, { redirect: 'manual', headers: { cookie } });
+      const res = await fetch(next, {
+        redirect: 'manual',
+        headers: { cookie },
+        dispatcher: this.browser,
+      });
       for (const line of res.headers.getSetCookie()) {
         const [pair] = line.split(';');
         const eq = pair!.indexOf('=');
@@ -151,6 +162,7 @@ export class TestOidcProvider {
   }
 
   async stop(): Promise<void> {
+    await this.browser.destroy();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
