@@ -11,35 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import openapiTS, { astToString } from 'openapi-typescript';
-import { buildApp } from '../src/app.js';
-import { CommandsServerHttp } from '../src/clients/commands-server.http.js';
-import { loadConfig } from '../src/config.js';
-import { createDb } from '../src/db/client.js';
-import { openApiProblems, type OpenApiDocument } from './lib/openapi-problems.js';
-
-async function documentOfApp(): Promise<OpenApiDocument> {
-  const config = loadConfig({
-    NODE_ENV: 'development',
-    LOG_LEVEL: 'silent',
-    PGLITE_DATA_DIR: 'memory://',
-    COMMANDS_SERVER_URL: 'http://127.0.0.1:9',
-  });
-  const db = await createDb(config.database);
-  const commandsServer = new CommandsServerHttp({
-    baseUrl: 'http://127.0.0.1:9',
-    timeoutMs: 1_000,
-    scanTimeoutMs: 1_000,
-  });
-  const app = await buildApp({ config, db, commandsServer, startSweeper: false });
-  try {
-    await app.ready();
-    return structuredClone(app.swagger()) as unknown as OpenApiDocument;
-  } finally {
-    await app.close();
-    await commandsServer.close();
-    await db.close();
-  }
-}
+import { documentOfApp } from './lib/openapi-document.js';
+import { openApiProblems } from './lib/openapi-problems.js';
 
 const outDir = process.argv[2] ?? (await mkdtemp(join(tmpdir(), 'netpilot-openapi-')));
 await mkdir(outDir, { recursive: true });

@@ -12,6 +12,7 @@ import { acceptEmptyJsonBody } from './http/json-body.js';
 import { createLogger, genReqId } from './logger.js';
 import { Metrics } from './metrics.js';
 import authPlugin from './plugins/auth.plugin.js';
+import consolePlugin from './plugins/console.plugin.js';
 import errorHandler, { routingErrorOptions } from './plugins/error-handler.plugin.js';
 import idempotencyPlugin from './plugins/idempotency.plugin.js';
 import metricsPlugin from './plugins/metrics.plugin.js';
@@ -196,6 +197,9 @@ async function registerRoutes(app: FastifyInstance, deps: AppDeps, services: Ser
   await app.register(wifiRoutes, { prefix: '/api/v1/routers', wifi: services.wifi });
   await app.register(usageRoutes, { prefix: '/api/v1/routers', usage: services.usage });
   await app.register(operationRoutes, { prefix: '/api/v1', operations: services.operations });
+  if (config.operations.consoleDir !== null) {
+    await app.register(consolePlugin, { dir: config.operations.consoleDir });
+  }
 }
 
 /** Builds the Fastify app from its dependencies. Never listens: server.ts does. */

@@ -67,6 +67,11 @@ export const VARIABLES = {
     default: 'true',
     parse: boolean,
   },
+  CONSOLE_DIR: {
+    description: "the built web console (npm run build:web) served at '/'; 'off' serves no console",
+    default: 'web/dist',
+    parse: text,
+  },
   DATABASE_URL: {
     description:
       'postgres://user:pass@host:port/db; unset (with no DB_* set) selects embedded PGlite',

@@ -6,6 +6,7 @@
  * in src/config-variables.ts; the rules across them in src/config-rules.ts.
  */
 
+import { resolve } from 'node:path';
 import { configWarnings, crossVariableProblems, databaseConfig } from './config-rules.js';
 import { type Parsed, parseVariables } from './config-variables.js';
 import type { TrustProxy } from './trust-proxy.js';
@@ -70,6 +71,8 @@ export interface Config {
     metricsExposed: boolean;
     /** Serve /docs and /openapi.json. */
     docsEnabled: boolean;
+    /** The built web console served at '/', an absolute path; null: none. */
+    consoleDir: string | null;
   };
   /** Accepted but worth saying at start (server.ts logs each one). */
   warnings: readonly string[];
@@ -154,6 +157,7 @@ function toConfig(v: Parsed, database: DatabaseConfig, warnings: string[]): Conf
       metricsToken: v.METRICS_TOKEN ?? null,
       metricsExposed: v.METRICS_TOKEN !== undefined || v.NODE_ENV !== 'production',
       docsEnabled: v.DOCS_ENABLED,
+      consoleDir: v.CONSOLE_DIR === 'off' ? null : resolve(v.CONSOLE_DIR),
     },
     warnings,
   };

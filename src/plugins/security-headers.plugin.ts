@@ -6,14 +6,18 @@ export interface SecurityHeadersOptions {
   hsts: boolean;
 }
 
-/** Headers on every response: no sniffing, no framing, no referrer, no caching of API answers. */
+/**
+ * Headers on every response: no sniffing, no framing, no referrer, no caching of
+ * API answers. A response that chose its own CSP and caching (the console's pages
+ * and assets) keeps them.
+ */
 async function securityHeadersPlugin(app: FastifyInstance, options: SecurityHeadersOptions) {
   app.addHook('onSend', async (request, reply, payload) => {
     reply.header('x-content-type-options', 'nosniff');
     reply.header('x-frame-options', 'DENY');
     reply.header('referrer-policy', 'no-referrer');
     reply.header('cross-origin-opener-policy', 'same-origin');
-    if (!request.url.startsWith('/docs')) {
+    if (!request.url.startsWith('/docs') && !reply.hasHeader('content-security-policy')) {
       reply.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
       reply.header('cache-control', 'no-store');
     }
