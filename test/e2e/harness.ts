@@ -55,6 +55,8 @@ export interface StackOptions {
   devicesPerRouter?: number;
   /** Extra server environment (OIDC_*, SCAN_MIN_INTERVAL_SECONDS…). */
   env?: Record<string, string>;
+  /** The server's port (default a free one), when its URL must be known before it starts. */
+  port?: number;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -62,13 +64,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     devicesPerRouter: options.devicesPerRouter ?? 12,
     janitorIntervalMs: 0,
   });
-  const server = await startServerProcess({
-    PGLITE_DATA_DIR: 'memory://',
-    COMMANDS_SERVER_URL: simulator.url,
-    LOG_LEVEL: 'warn',
-    SCAN_MIN_INTERVAL_SECONDS: '0',
-    ...options.env,
-  });
+  const server = await startServerProcess(
+    {
+      PGLITE_DATA_DIR: 'memory://',
+      COMMANDS_SERVER_URL: simulator.url,
+      LOG_LEVEL: 'warn',
+      SCAN_MIN_INTERVAL_SECONDS: '0',
+      ...options.env,
+    },
+    options.port === undefined ? {} : { port: options.port },
+  );
   const browser = await chromium.launch({
     executablePath: CHROMIUM!,
     headless: true,

@@ -57,6 +57,8 @@ export interface ServerProcess {
 export interface ServerProcessOptions {
   /** Working directory (default the repository): where ./data and .env are looked for. */
   cwd?: string;
+  /** The port to listen on (default a free one): for a URL another party must know first. */
+  port?: number;
 }
 
 function spawnServer(
@@ -114,7 +116,7 @@ export async function startServerProcess(
   env: Record<string, string>,
   options: ServerProcessOptions = {},
 ): Promise<ServerProcess> {
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const child = spawnServer(env, port, options);
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
