@@ -14,7 +14,7 @@
  */
 import { gzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
-import { newPerson, PASSWORD, startStack, type Stack } from '../test/e2e/harness.js';
+import { newPerson, PASSWORD, startStack, type Stack } from '../../test/e2e/harness.js';
 
 const RUNS = Number(process.argv.find((a) => a.startsWith('--runs='))?.slice(7) ?? 7);
 
