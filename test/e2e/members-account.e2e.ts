@@ -97,7 +97,7 @@ describe.skipIf(!CHROMIUM)('members and account', () => {
     const email = uniqueEmail('sam');
     const desk = await newPerson(stack);
     await signUp(desk.page, email);
-    const phone = await newPerson(stack, 'phone');
+    const phone = await newPerson(stack, 'phone', 'dark');
     await signIn(phone.page, email);
     await phone.page.getByRole('heading', { name: 'Your routers' }).waitFor();
     await phone.page.getByRole('link', { name: 'Account' }).click();

@@ -20,7 +20,7 @@ function DisplayNameForm({ me }: { me: Schemas['Me'] }) {
     save.mutate(name.trim() === '' ? null : name.trim());
   };
   return (
-    <form onSubmit={submit} noValidate>
+    <form onSubmit={submit} noValidate className="narrow-form">
       <div className="row">
         <Field
           className="grow"

@@ -1,4 +1,3 @@
-import { Notice } from '../../ui';
 import { useRouterContext } from './context';
 import { Invitations } from './members/Invitations';
 import { LeaveRouter } from './members/LeaveRouter';
@@ -8,18 +7,16 @@ import { MemberList } from './members/MemberList';
 export default function Members() {
   const { isOwner } = useRouterContext();
   return (
-    <>
+    <div className="settings-page">
       <h2>Members</h2>
       {isOwner ? null : (
-        <Notice>
-          <p>
-            Only the router’s owner invites and removes members. You can see who else uses this
-            router, or leave it.
-          </p>
-        </Notice>
+        <p className="info-note">
+          Only the router’s owner invites and removes members. You can see who else uses this
+          router, or leave it.
+        </p>
       )}
       <MemberList />
       {isOwner ? <Invitations /> : <LeaveRouter />}
-    </>
+    </div>
   );
 }

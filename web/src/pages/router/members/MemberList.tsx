@@ -99,7 +99,7 @@ export function MemberList() {
   }
   const myId = me.data?.user.id;
   return (
-    <section aria-label="Members of this router" className="stack">
+    <section aria-label="Members of this router" className="stack member-list">
       {removing ? null : <ErrorNotice error={remove.error} />}
       <div className="table-wrap">
         <table>
