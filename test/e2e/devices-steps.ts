@@ -45,3 +45,15 @@ export async function renderedIps(page: Page): Promise<string[]> {
   const cells = devicesTable(page).locator('tbody tr:not(.spacer) td:nth-child(3)');
   return cells.allInnerTexts();
 }
+
+/** Whether the row is rendered and wholly inside the table's scrolling area. */
+export async function inView(row: Locator): Promise<boolean> {
+  if ((await row.count()) === 0) {
+    return false;
+  }
+  return row.evaluate((tr) => {
+    const box = tr.getBoundingClientRect();
+    const area = tr.closest('.devices-scroll')!.getBoundingClientRect();
+    return box.top >= area.top && box.bottom <= area.bottom + 1;
+  });
+}

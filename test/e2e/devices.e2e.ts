@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deviceCount, devicesTable, renderedIps, rowOf, scanSlowly } from './devices-steps.js';
+import {
+  deviceCount,
+  devicesTable,
+  inView,
+  renderedIps,
+  rowOf,
+  scanSlowly,
+} from './devices-steps.js';
 import { CHROMIUM, newPerson, startStack, uniqueEmail, type Stack } from './harness.js';
 import { addRouter, checkPage, signUp } from './journeys.js';
 
@@ -79,11 +86,23 @@ describe.skipIf(!CHROMIUM)('devices', () => {
   });
 
   it('says so, in the router’s words, when the router refuses a block', async () => {
-    const person = await newPerson(stack, 'phone');
+    const person = await newPerson(stack, 'phone', 'dark');
     const { page } = person;
     await signUp(page, uniqueEmail('refused'));
     await addRouter(page, 'devices-refuses', 'Cabin');
+    const scanFault = stack.simulator.faults.inject({
+      match: { method: 'GET', path: '/api/network/scan' },
+      times: 1,
+      fault: { kind: 'error', status: 500, code: 'SCAN_FAILED', message: 'arp-scan crashed' },
+    });
+    await page.getByRole('button', { name: 'Scan network' }).click();
+    const scanAlert = page.getByRole('alert').filter({ hasText: 'The scan did not finish.' });
+    await scanAlert.waitFor();
+    expect(await scanAlert.innerText()).toContain('The router refused the command.');
+    await checkPage(person, 'devices-scan-failed');
+    stack.simulator.faults.remove(scanFault);
     await scanSlowly(page, stack, 10);
+    expect(await page.getByRole('alert').count()).toBe(0);
     const fault = stack.simulator.faults.inject({
       match: { method: 'POST', path: '/api/network/block' },
       fault: {
@@ -148,12 +167,15 @@ describe.skipIf(!CHROMIUM)('devices of a large network', () => {
     await search.fill('');
     await page.getByText('1000 devices', { exact: true }).waitFor();
 
-    // Scrolling to the end shows the last devices (the table renders them on the way).
-    await devicesTable(page).evaluate((table) => {
-      const scroller = table.parentElement!;
-      scroller.scrollTop = scroller.scrollHeight;
-    });
-    await rowOf(page, '192.168.4.251').waitFor();
+    // Scrolling (the wheel, over the table) to the end shows the last devices.
+    await rowOf(page, '192.168.1.2').hover();
+    const last = rowOf(page, '192.168.4.251');
+    for (let i = 0; i < 40 && !(await inView(last)); i += 1) {
+      await page.mouse.wheel(0, 2000);
+      await page.waitForTimeout(50);
+    }
+    expect(await inView(last)).toBe(true);
+    expect(await renderedIps(page)).not.toContain('192.168.1.2');
     await checkPage(person, 'devices-1000');
     await person.context.close();
   });

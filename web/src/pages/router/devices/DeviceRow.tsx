@@ -73,12 +73,16 @@ export function DeviceRow({ ref, index, device, isNew, ...actions }: DeviceRowPr
       <td>
         <RenameCell device={device} isNew={isNew} />
       </td>
-      <td className="wrap">{device.hostname ?? <span className="muted">—</span>}</td>
+      <td className="clip" title={device.hostname ?? undefined}>
+        {device.hostname ?? <span className="muted">—</span>}
+      </td>
       <td>{device.ip ?? <span className="muted">none</span>}</td>
       <td>
         <code>{device.mac}</code>
       </td>
-      <td className="wrap">{device.vendor ?? <span className="muted">unknown</span>}</td>
+      <td className="clip" title={device.vendor ?? undefined}>
+        {device.vendor ?? <span className="muted">unknown</span>}
+      </td>
       <td>{device.online ? <Badge tone="ok">Online</Badge> : <Badge>Offline</Badge>}</td>
       <td>{device.blocked ? <Badge tone="danger">Blocked</Badge> : <span>No</span>}</td>
       <td>{listOf(device)}</td>
