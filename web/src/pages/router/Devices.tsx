@@ -30,7 +30,7 @@ function OutcomeNotice({ outcome }: { outcome: BlockOutcome | null }) {
 function countText(devices: Device[], filtered: boolean): string {
   const n = devices.length;
   const noun = n === 1 ? 'device' : 'devices';
-  return filtered ? `${n} ${noun} match` : `${n} ${noun}`;
+  return filtered ? `${n} ${noun} ${n === 1 ? 'matches' : 'match'}` : `${n} ${noun}`;
 }
 
 /** The router's home: its device inventory, a scan, renaming and blocking. */
