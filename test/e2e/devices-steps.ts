@@ -32,7 +32,7 @@ export async function scanSlowly(page: Page, stack: Stack, latencyMs: number): P
   stack.simulator.faults.remove(fault);
 }
 
-/** The text of the device count ("12 devices", "1 device match"). */
+/** The text of the device count ("12 devices", "1 device matches"). */
 export async function deviceCount(page: Page): Promise<string> {
   return page
     .getByRole('status')

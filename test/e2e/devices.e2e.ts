@@ -39,7 +39,7 @@ describe.skipIf(!CHROMIUM)('devices', () => {
 
     // Search narrows on the server; sorting by IP again reverses the order.
     await page.getByLabel('Search devices').fill('192.168.1.11');
-    await page.getByText('1 device match').waitFor();
+    await page.getByText('1 device matches').waitFor();
     expect(await renderedIps(page)).toEqual(['192.168.1.11']);
     await page.getByLabel('Search devices').fill('');
     await page.getByText('12 devices', { exact: true }).waitFor();
