@@ -7,6 +7,7 @@ import { DeviceHistory } from './usage/DeviceHistory';
 import { deviceName, mibToBytes, PERIODS, type Period, type UsageBar } from './usage/model';
 import { useDeviceNames } from './usage/names';
 import { PeriodChoice } from './usage/PeriodChoice';
+import { RouterWords } from './usage/RouterWords';
 import { chartSummary, UsageChart, UsageLegend } from './usage/UsageChart';
 import { UsageTable, type UsageRow } from './usage/UsageTable';
 
@@ -28,12 +29,20 @@ function UsageReport({
   names: ReturnType<typeof useDeviceNames>;
   period: Period;
   selected: string | null;
-  onHistory: (mac: string) => void;
+  onHistory: (mac: string, name: string) => void;
 }) {
   const long = PERIODS.find((p) => p.value === period)?.long ?? period;
   const rows: UsageRow[] = [...usage.devices]
     .sort((a, b) => totalOf(b) - totalOf(a))
     .map((traffic) => ({ traffic, name: deviceName(traffic.mac, names) }));
+  // Two "iphone-13"s: their addresses tell them apart (and their History buttons).
+  const seen = new Map<string, number>();
+  rows.forEach((r) => seen.set(r.name, (seen.get(r.name) ?? 0) + 1));
+  rows.forEach((r) => {
+    if ((seen.get(r.name) ?? 0) > 1) {
+      r.name = `${r.name} (${r.traffic.ip})`;
+    }
+  });
   const reported = (
     <p className="muted small">
       As reported by the router{' '}
@@ -65,7 +74,7 @@ function UsageReport({
   return (
     <>
       {reported}
-      <section className="card" aria-labelledby="usage-chart-title">
+      <section className="card usage-card" aria-labelledby="usage-chart-title">
         <h3 id="usage-chart-title">{chartTitle}</h3>
         <UsageLegend />
         <UsageChart bars={bars} summary={chartSummary(bars, `per device ${long}`)} />
@@ -89,7 +98,7 @@ function UsageReport({
 export default function Usage() {
   const { routerId } = useRouterContext();
   const [period, setPeriod] = useState<Period>('current');
-  const [selected, setSelected] = useState<string | null>(null);
+  const [selected, setSelected] = useState<{ mac: string; name: string } | null>(null);
   const names = useDeviceNames(routerId);
   const usage = useQuery({
     queryKey: [...routerKeys.usage(routerId), period],
@@ -110,6 +119,7 @@ export default function Usage() {
       {usage.isError ? (
         <>
           <ErrorNotice error={usage.error} title="The usage could not be read." />
+          <RouterWords error={usage.error} />
           <Button busy={usage.isFetching} onClick={() => void usage.refetch()}>
             Try again
           </Button>
@@ -120,15 +130,15 @@ export default function Usage() {
           usage={usage.data}
           names={names}
           period={period}
-          selected={selected}
-          onHistory={setSelected}
+          selected={selected?.mac ?? null}
+          onHistory={(mac, name) => setSelected({ mac, name })}
         />
       ) : null}
       {selected ? (
         <DeviceHistory
           routerId={routerId}
-          mac={selected}
-          name={deviceName(selected, names)}
+          mac={selected.mac}
+          name={selected.name}
           onClose={() => setSelected(null)}
         />
       ) : null}

@@ -3,6 +3,7 @@ import { useEffect, useRef } from 'react';
 import { api, ApiError, unwrap, type Schemas } from '../../../api/client';
 import { Button, ErrorNotice, formatBytes, formatDateTime, Loading } from '../../../ui';
 import { routerKeys } from '../context';
+import { RouterWords } from './RouterWords';
 import { mibToBytes, PERIODS, type UsageBar } from './model';
 import { chartSummary, UsageChart, UsageLegend } from './UsageChart';
 
@@ -54,7 +55,7 @@ export function DeviceHistory({
   const failed = results.find((r) => r.isError && !isTooLittle(r.error));
   const reportedAt = results.find((r) => r.data)?.data?.reportedAt;
   return (
-    <section className="card" aria-labelledby="usage-history">
+    <section className="card usage-history" aria-labelledby="usage-history">
       <div className="page-header">
         <h3 id="usage-history" ref={heading} tabIndex={-1}>
           History of {name}
@@ -65,6 +66,7 @@ export function DeviceHistory({
       </div>
       {results.some((r) => r.isPending) ? <Loading label={`Loading ${name}’s traffic…`} /> : null}
       <ErrorNotice error={failed?.error} />
+      <RouterWords error={failed?.error} />
       {bars.length > 0 ? (
         <>
           <UsageLegend />
@@ -83,8 +85,13 @@ type Result = UseQueryResult<Schemas['DeviceUsage']> | undefined;
 
 function HistoryTable({ name, results }: { name: string; results: Result[] }) {
   return (
-    <div className="table-wrap">
-      <table>
+    <div
+      className="table-wrap usage-wrap"
+      role="region"
+      aria-label={`Traffic of ${name} per period`}
+      tabIndex={0}
+    >
+      <table className="usage-table">
         <caption className="visually-hidden">Traffic of {name} per period</caption>
         <thead>
           <tr>
@@ -95,7 +102,7 @@ function HistoryTable({ name, results }: { name: string; results: Result[] }) {
             <th scope="col" className="num">
               Upload
             </th>
-            <th scope="col" className="num">
+            <th scope="col" className="num usage-conn">
               Connections
             </th>
           </tr>
@@ -124,12 +131,14 @@ function HistoryRow({ label, result }: { label: string; result: Result }) {
   }
   return (
     <tr>
-      <th scope="row">{label}</th>
+      <th scope="row" className="usage-device">
+        {label}
+      </th>
       {data ? (
         <>
           <td className="num">{formatBytes(mibToBytes(data.downloadMiB))}</td>
           <td className="num">{formatBytes(mibToBytes(data.uploadMiB))}</td>
-          <td className="num">{data.connections.toLocaleString()}</td>
+          <td className="num usage-conn">{data.connections.toLocaleString()}</td>
         </>
       ) : (
         <td colSpan={3} className="muted">

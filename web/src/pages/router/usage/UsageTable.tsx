@@ -17,11 +17,11 @@ export function UsageTable({
   rows: UsageRow[];
   caption: string;
   selected: string | null;
-  onHistory: (mac: string) => void;
+  onHistory: (mac: string, name: string) => void;
 }) {
   return (
-    <div className="table-wrap">
-      <table>
+    <div className="table-wrap usage-wrap" role="region" aria-label={`${caption}`} tabIndex={0}>
+      <table className="usage-table">
         <caption className="visually-hidden">{caption}</caption>
         <thead>
           <tr>
@@ -32,10 +32,10 @@ export function UsageTable({
             <th scope="col" className="num">
               Upload
             </th>
-            <th scope="col" className="num">
+            <th scope="col" className="num usage-total">
               Total
             </th>
-            <th scope="col" className="num">
+            <th scope="col" className="num usage-conn">
               Connections
             </th>
             <th scope="col">
@@ -51,22 +51,23 @@ export function UsageTable({
               <tr key={traffic.mac} className={selected === traffic.mac ? 'highlight' : undefined}>
                 <th scope="row" className="usage-device">
                   {name}
-                  <span className="muted small">
-                    {' '}
+                  <span className="muted small usage-address">
                     {traffic.ip}
-                    {name !== traffic.mac ? ` · ${traffic.mac}` : ''}
+                    {name !== traffic.mac ? (
+                      <span className="usage-mac"> · {traffic.mac}</span>
+                    ) : null}
                   </span>
                 </th>
                 <td className="num">{formatBytes(down)}</td>
                 <td className="num">{formatBytes(up)}</td>
-                <td className="num">{formatBytes(down + up)}</td>
-                <td className="num">{traffic.connections.toLocaleString()}</td>
+                <td className="num usage-total">{formatBytes(down + up)}</td>
+                <td className="num usage-conn">{traffic.connections.toLocaleString()}</td>
                 <td>
                   <Button
                     size="small"
                     aria-label={`History of ${name}`}
                     aria-pressed={selected === traffic.mac}
-                    onClick={() => onHistory(traffic.mac)}
+                    onClick={() => onHistory(traffic.mac, name)}
                   >
                     History
                   </Button>
