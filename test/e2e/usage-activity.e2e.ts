@@ -131,9 +131,11 @@ describe.skipIf(!CHROMIUM)('usage and activity', () => {
     await page.getByText('No loaded event matches these filters.').waitFor();
     await page.getByLabel('Kind of action').selectOption({ label: 'Blocking' });
     await failed.waitFor();
+    await checkPage(person, 'activity-failed-only');
     await page.getByRole('radio', { name: 'All outcomes' }).check();
     await page.getByLabel('Kind of action').selectOption({ label: 'All kinds' });
-    await checkPage(person, 'activity-failed-only');
+    await page.getByText(/^\d+ events loaded\./).waitFor();
+    expect(await list.getByRole('listitem').count()).toBeGreaterThanOrEqual(3);
     await person.context.close();
   });
 
