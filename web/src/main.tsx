@@ -1,4 +1,4 @@
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { MutationCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { ApiError } from './api/client';
@@ -13,7 +13,13 @@ function retry(failures: number, error: unknown): boolean {
   return failures < 2;
 }
 
-const queryClient = new QueryClient({
+const queryClient: QueryClient = new QueryClient({
+  // Every change (or refused change) on a router is on its activity trail: whatever
+  // page made it, the activity shown next is read again.
+  mutationCache: new MutationCache({
+    onSettled: () =>
+      queryClient.invalidateQueries({ predicate: (query) => query.queryKey[2] === 'activity' }),
+  }),
   defaultOptions: {
     queries: { retry, staleTime: 10_000, refetchOnWindowFocus: true },
     mutations: { retry: false },

@@ -15,9 +15,16 @@ describe('the console’s error sentences', () => {
     );
     expect(refused).toEqual({
       sentence: 'The router refused the command. Nothing was changed.',
+      routerWords: null,
       details: 'uci: Entry not found',
       fields: [],
     });
+    const withWords = describeError(
+      new ApiError(502, 'ROUTER_COMMAND_FAILED', 'The Commands-Server reported a failure', {
+        upstreamMessage: ' iptables: chain FORWARD is locked ',
+      }),
+    );
+    expect(withWords.routerWords).toBe('iptables: chain FORWARD is locked');
     const invalid = describeError(
       new ApiError(400, 'VALIDATION_FAILED', 'body.ip: invalid', {
         fields: [{ field: 'body.ip', message: 'must be an IPv4 address' }],

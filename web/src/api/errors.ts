@@ -54,7 +54,7 @@ export const ERROR_SENTENCES: Readonly<Record<string, string>> = {
   OPERATION_INTERRUPTED: 'The operation was interrupted (the server restarted). Start it again.',
   BUSY: 'The server is busy. Try again in a moment.',
   ROUTER_TIMEOUT:
-    'The router did not answer in time. It may be offline or busy; nothing was changed.',
+    'The router did not answer in time. It may be offline or busy; try again shortly.',
   OIDC_STATE_INVALID: 'The sign-in could not be verified. Start it again.',
   OIDC_BROWSER_MISMATCH: 'The sign-in was finished in another browser. Start it again here.',
   OIDC_FLOW_EXPIRED: 'The sign-in took longer than 10 minutes. Start it again.',
@@ -78,6 +78,8 @@ export interface FieldProblem {
 export interface ErrorText {
   /** One sentence for people. */
   sentence: string;
+  /** What the router itself answered to a failed command (`details.upstreamMessage`); else null. */
+  routerWords: string | null;
   /** The API's or the router's own words, when they add something; else null. */
   details: string | null;
   fields: FieldProblem[];
@@ -100,10 +102,28 @@ function fieldsOf(details: unknown): FieldProblem[] {
 export function describeError(error: unknown): ErrorText {
   if (!(error instanceof ApiError)) {
     const message = error instanceof Error ? error.message : String(error);
-    return { sentence: 'Something went wrong in this page.', details: message, fields: [] };
+    return {
+      sentence: 'Something went wrong in this page.',
+      routerWords: null,
+      details: message,
+      fields: [],
+    };
   }
   const sentence = ERROR_SENTENCES[error.code] ?? `The server answered an error (${error.status}).`;
   const fields = fieldsOf(error.details);
   const own = error.message && error.message !== sentence ? error.message : null;
-  return { sentence, details: fields.length > 0 ? null : own, fields };
+  return {
+    sentence,
+    routerWords: routerWordsOf(error.details),
+    details: fields.length > 0 ? null : own,
+    fields,
+  };
+}
+
+function routerWordsOf(details: unknown): string | null {
+  if (typeof details !== 'object' || details === null || !('upstreamMessage' in details)) {
+    return null;
+  }
+  const words = details.upstreamMessage;
+  return typeof words === 'string' && words.trim() !== '' ? words.trim() : null;
 }

@@ -24,6 +24,11 @@ export function ErrorNotice({ error, title }: { error: unknown; title?: string }
           ))}
         </ul>
       ) : null}
+      {text.routerWords ? (
+        <p>
+          The router said: <q>{text.routerWords}</q>
+        </p>
+      ) : null}
       {text.details ? <p className="details">Details: {text.details}</p> : null}
     </div>
   );

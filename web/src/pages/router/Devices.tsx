@@ -5,7 +5,6 @@ import { DeviceTable } from './devices/DeviceTable';
 import { Filters } from './devices/Filters';
 import { useDevices, type Device } from './devices/queries';
 import { useDeviceQuery } from './devices/useDeviceQuery';
-import { RouterErrorNotice } from './devices/RouterErrorNotice';
 import { ScanPanel } from './devices/ScanPanel';
 import { useBlocking, type BlockOutcome } from './devices/useBlocking';
 import { useScan } from './devices/useScan';
@@ -17,7 +16,7 @@ function OutcomeNotice({ outcome }: { outcome: BlockOutcome | null }) {
     return null;
   }
   if (outcome.kind === 'failed') {
-    return <RouterErrorNotice error={outcome.error} title={outcome.title} />;
+    return <ErrorNotice error={outcome.error} title={outcome.title} />;
   }
   return (
     <>

@@ -7,7 +7,6 @@ import { DeviceHistory } from './usage/DeviceHistory';
 import { deviceName, mibToBytes, PERIODS, type Period, type UsageBar } from './usage/model';
 import { useDeviceNames } from './usage/names';
 import { PeriodChoice } from './usage/PeriodChoice';
-import { RouterWords } from './usage/RouterWords';
 import { chartSummary, UsageChart, UsageLegend } from './usage/UsageChart';
 import { UsageTable, type UsageRow } from './usage/UsageTable';
 
@@ -119,7 +118,6 @@ export default function Usage() {
       {usage.isError ? (
         <>
           <ErrorNotice error={usage.error} title="The usage could not be read." />
-          <RouterWords error={usage.error} />
           <Button busy={usage.isFetching} onClick={() => void usage.refetch()}>
             Try again
           </Button>

@@ -1,6 +1,5 @@
-import { ConfirmDialog } from '../../../ui';
+import { ConfirmDialog, ErrorNotice } from '../../../ui';
 import { deviceLabel, type Device } from './queries';
-import { RouterErrorNotice } from './RouterErrorNotice';
 
 interface BlockDialogProps {
   target: Device | null;
@@ -33,7 +32,7 @@ export function BlockDialog({ target, busy, error, onConfirm, onCancel }: BlockD
           IP address {target.ip}, MAC <code>{target.mac}</code>
         </p>
       ) : null}
-      <RouterErrorNotice error={error} title={`${label} was not blocked.`} />
+      <ErrorNotice error={error} title={`${label} was not blocked.`} />
     </ConfirmDialog>
   );
 }

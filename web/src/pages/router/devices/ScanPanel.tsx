@@ -1,5 +1,4 @@
-import { Button, formatDateTime, formatRelative } from '../../../ui';
-import { RouterErrorNotice } from './RouterErrorNotice';
+import { Button, ErrorNotice, formatDateTime, formatRelative } from '../../../ui';
 import type { ScanOutcome } from './useScan';
 
 interface ScanPanelProps {
@@ -74,7 +73,7 @@ export function ScanPanel({
       <div role="status" className="scan-status">
         <ScanStatus running={running} elapsed={elapsed} outcome={outcome} />
       </div>
-      <RouterErrorNotice error={error} title="The scan did not finish." />
+      <ErrorNotice error={error} title="The scan did not finish." />
     </>
   );
 }

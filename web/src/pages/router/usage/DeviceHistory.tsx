@@ -3,7 +3,6 @@ import { useEffect, useRef } from 'react';
 import { api, ApiError, unwrap, type Schemas } from '../../../api/client';
 import { Button, ErrorNotice, formatBytes, formatDateTime, Loading } from '../../../ui';
 import { routerKeys } from '../context';
-import { RouterWords } from './RouterWords';
 import { mibToBytes, PERIODS, type UsageBar } from './model';
 import { chartSummary, UsageChart, UsageLegend } from './UsageChart';
 
@@ -66,7 +65,6 @@ export function DeviceHistory({
       </div>
       {results.some((r) => r.isPending) ? <Loading label={`Loading ${name}’s traffic…`} /> : null}
       <ErrorNotice error={failed?.error} />
-      <RouterWords error={failed?.error} />
       {bars.length > 0 ? (
         <>
           <UsageLegend />
