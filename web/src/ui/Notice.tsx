@@ -24,11 +24,7 @@ export function ErrorNotice({ error, title }: { error: unknown; title?: string }
           ))}
         </ul>
       ) : null}
-      {text.routerWords ? (
-        <p>
-          The router said: <q>{text.routerWords}</q>
-        </p>
-      ) : null}
+      {text.routerWords ? <p>The router said: “{text.routerWords}”</p> : null}
       {text.details ? <p className="details">Details: {text.details}</p> : null}
     </div>
   );
