@@ -96,6 +96,21 @@ function fieldsOf(details: unknown): FieldProblem[] {
     : [];
 }
 
+/**
+ * The router's own words, when a Commands-Server call failed: the API's message
+ * there names the operation ("… reported that "blacklist.add" failed"), while
+ * `details.upstreamMessage` holds what the router said.
+ */
+function routerWords(details: unknown): string | null {
+  if (typeof details !== 'object' || details === null || !('upstreamMessage' in details)) {
+    return null;
+  }
+  const { upstreamMessage } = details;
+  return typeof upstreamMessage === 'string' && upstreamMessage.trim() !== ''
+    ? `The router said: “${upstreamMessage.trim()}”`
+    : null;
+}
+
 /** The sentence (and details) to show for any error a query or mutation threw. */
 export function describeError(error: unknown): ErrorText {
   if (!(error instanceof ApiError)) {
@@ -104,6 +119,8 @@ export function describeError(error: unknown): ErrorText {
   }
   const sentence = ERROR_SENTENCES[error.code] ?? `The server answered an error (${error.status}).`;
   const fields = fieldsOf(error.details);
-  const own = error.message && error.message !== sentence ? error.message : null;
+  const own =
+    routerWords(error.details) ??
+    (error.message && error.message !== sentence ? error.message : null);
   return { sentence, details: fields.length > 0 ? null : own, fields };
 }
