@@ -207,8 +207,8 @@ describe.skipIf(!CHROMIUM)('access control and Wi-Fi', () => {
     await page.getByLabel('New network name (SSID)').fill('Slow Net');
     await page.getByRole('button', { name: 'Change network name' }).click();
     const timedOut = await alertText(page);
-    expect(timedOut).toContain('The network name was not changed.');
-    expect(timedOut).toContain('The router did not answer in time.');
+    expect(timedOut).toContain('The router did not confirm the change.');
+    expect(timedOut).toContain('The router did not answer in time');
     stack.simulator.faults.remove(fault);
 
     // Switching Wi-Fi off is not possible remotely yet: said plainly.

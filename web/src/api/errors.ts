@@ -54,7 +54,7 @@ export const ERROR_SENTENCES: Readonly<Record<string, string>> = {
   OPERATION_INTERRUPTED: 'The operation was interrupted (the server restarted). Start it again.',
   BUSY: 'The server is busy. Try again in a moment.',
   ROUTER_TIMEOUT:
-    'The router did not answer in time. It may be offline or busy; nothing was changed.',
+    'The router did not answer in time: it may be offline or busy. The change may or may not have been made: reload in a moment to see.',
   OIDC_STATE_INVALID: 'The sign-in could not be verified. Start it again.',
   OIDC_BROWSER_MISMATCH: 'The sign-in was finished in another browser. Start it again here.',
   OIDC_FLOW_EXPIRED: 'The sign-in took longer than 10 minutes. Start it again.',

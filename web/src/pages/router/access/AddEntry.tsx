@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient, type UseQueryResult } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import type { Schemas } from '../../../api/client';
+import { failureTitle } from '../failure';
 import { Button, ErrorNotice, Field, SelectField } from '../../../ui';
 import { useRouterContext } from '../context';
 import {
@@ -12,6 +13,7 @@ import {
   type ListName,
 } from './api';
 
+const IP_PROBLEM = 'Enter an IPv4 address such as 192.168.1.10 (the router accepts IPv4 only).';
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 
 function added(answer: Schemas['AddedListEntry'], list: ListName): string {
@@ -56,10 +58,19 @@ function DevicePicker({
   );
 }
 
+function useAddEntry(list: ListName, onAdded: (answer: Schemas['AddedListEntry']) => void) {
+  const { routerId } = useRouterContext();
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: Schemas['AddListEntryRequest']) => addEntry(routerId, list, body),
+    onSuccess: onAdded,
+    onSettled: () => invalidateAccess(client, routerId),
+  });
+}
+
 /** Adds an address: picked from the router's known devices, or typed. */
 export function AddEntry({ list, onDone }: { list: ListName; onDone: (m: string) => void }) {
   const { routerId } = useRouterContext();
-  const client = useQueryClient();
   const [deviceId, setDeviceId] = useState('');
   const [ip, setIp] = useState('');
   const [name, setName] = useState('');
@@ -68,17 +79,11 @@ export function AddEntry({ list, onDone }: { list: ListName; onDone: (m: string)
     queryKey: listKeys.devices(routerId),
     queryFn: () => devicesWithIp(routerId),
   });
-  const add = useMutation({
-    mutationFn: (body: Schemas['AddListEntryRequest']) => addEntry(routerId, list, body),
-    onSuccess: (answer) => {
-      onDone(added(answer, list));
-      setDeviceId('');
-      setIp('');
-      setName('');
-    },
-    onSettled: async () => {
-      await invalidateAccess(client, routerId);
-    },
+  const add = useAddEntry(list, (answer) => {
+    onDone(added(answer, list));
+    setDeviceId('');
+    setIp('');
+    setName('');
   });
   const pick = (id: string) => {
     setDeviceId(id);
@@ -92,13 +97,12 @@ export function AddEntry({ list, onDone }: { list: ListName; onDone: (m: string)
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const address = ip.trim();
-    if (!IPV4.test(address)) {
-      setProblem('Enter an IPv4 address such as 192.168.1.10 (the router accepts IPv4 only).');
-      return;
+    const wrong = IPV4.test(address) ? null : IP_PROBLEM;
+    setProblem(wrong);
+    if (!wrong) {
+      const label = name.trim().slice(0, 100);
+      add.mutate(label ? { ip: address, name: label } : { ip: address });
     }
-    setProblem(null);
-    const label = name.trim();
-    add.mutate(label ? { ip: address, name: label.slice(0, 100) } : { ip: address });
   };
   return (
     <section aria-labelledby={`${list}-add`} className="card add-entry">
@@ -129,7 +133,10 @@ export function AddEntry({ list, onDone }: { list: ListName; onDone: (m: string)
             onChange={(e) => setName(e.target.value)}
           />
         </div>
-        <ErrorNotice error={add.error} title={`The address was not added to the ${list}.`} />
+        <ErrorNotice
+          error={add.error}
+          title={failureTitle(add.error, `The address was not added to the ${list}.`)}
+        />
         <Button type="submit" variant="primary" busy={add.isPending}>
           Add to the {list}
         </Button>

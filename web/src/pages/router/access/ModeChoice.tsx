@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
 import type { Schemas } from '../../../api/client';
+import { failureTitle } from '../failure';
 import { Button, ErrorNotice, Loading, Notice } from '../../../ui';
 import { routerKeys, useRouterContext } from '../context';
 import { getMode, listKeys, setMode, type ActiveMode } from './api';
@@ -100,7 +101,10 @@ export function ModeChoice() {
           Apply mode
         </Button>
       </fieldset>
-      <ErrorNotice error={change.error} title="The mode was not changed." />
+      <ErrorNotice
+        error={change.error}
+        title={failureTitle(change.error, 'The mode was not changed.')}
+      />
       {change.isSuccess ? <Notice>{outcome(change.data)}</Notice> : null}
     </form>
   );

@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
 import type { Schemas } from '../../../api/client';
+import { failureTitle } from '../failure';
 import { Button, ErrorNotice, Field, Loading, Notice } from '../../../ui';
 import { routerKeys, useRouterContext } from '../context';
 import { getRates, listKeys, setRates, type ListName } from './api';
@@ -136,7 +137,10 @@ export function RatesCard({ list }: { list: ListName }) {
           Only the router&apos;s owner can change the rates.
         </p>
       )}
-      <ErrorNotice error={save.error} title="The rates were not changed." />
+      <ErrorNotice
+        error={save.error}
+        title={failureTitle(save.error, 'The rates were not changed.')}
+      />
       {save.isSuccess ? (
         <Notice>
           The {list} rates are now {save.data.fullMbps} Mbps full and {save.data.limitedMbps} Mbps

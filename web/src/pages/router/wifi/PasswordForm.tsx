@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { api, unwrap } from '../../../api/client';
+import { failureTitle } from '../failure';
 import { Button, ErrorNotice, Field, Notice } from '../../../ui';
 import { PASSWORD_RULE, passwordProblem } from './rules';
 import { useWifiChange } from './useWifiChange';
@@ -45,27 +46,24 @@ export function PasswordForm({ lockedBy }: { lockedBy?: string }) {
       <form onSubmit={submit} noValidate>
         <fieldset disabled={!!lockedBy} aria-describedby={lockedBy} className="plain-fieldset">
           <legend className="visually-hidden">Change the Wi-Fi password</legend>
-          <div className="row">
-            <Field
-              className="grow"
-              label="New Wi-Fi password"
-              type="password"
-              autoComplete="new-password"
-              hint={PASSWORD_RULE}
-              value={password}
-              problem={problems.password}
-              onChange={(e) => setValue(e.target.value)}
-            />
-            <Field
-              className="grow"
-              label="Confirm the new password"
-              type="password"
-              autoComplete="new-password"
-              value={confirm}
-              problem={problems.confirm}
-              onChange={(e) => setConfirm(e.target.value)}
-            />
-          </div>
+          <Field
+            label="New Wi-Fi password"
+            type="password"
+            autoComplete="new-password"
+            hint={PASSWORD_RULE}
+            value={password}
+            problem={problems.password}
+            onChange={(e) => setValue(e.target.value)}
+          />
+          <Field
+            label="Confirm the new password"
+            hint="Type it again, to be sure of it."
+            type="password"
+            autoComplete="new-password"
+            value={confirm}
+            problem={problems.confirm}
+            onChange={(e) => setConfirm(e.target.value)}
+          />
           <Button
             type="submit"
             variant="primary"
@@ -76,7 +74,10 @@ export function PasswordForm({ lockedBy }: { lockedBy?: string }) {
           </Button>
         </fieldset>
       </form>
-      <ErrorNotice error={change.error} title="The password was not changed." />
+      <ErrorNotice
+        error={change.error}
+        title={failureTitle(change.error, 'The password was not changed.')}
+      />
       {change.isSuccess ? (
         <Notice>The Wi-Fi password was changed. The router said: “{change.data.message}”</Notice>
       ) : null}

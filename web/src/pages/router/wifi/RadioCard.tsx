@@ -1,4 +1,5 @@
 import { api, unwrap, type Schemas } from '../../../api/client';
+import { failureTitle } from '../failure';
 import { Badge, Button, ErrorNotice, Notice } from '../../../ui';
 import { useWifiChange } from './useWifiChange';
 
@@ -20,7 +21,7 @@ export function RadioCard({ status, lockedBy }: RadioCardProps) {
   const change = useWifiChange(switchWifi);
   return (
     <section aria-labelledby="wifi-radio" className="card">
-      <h3 id="wifi-radio">Wi-Fi</h3>
+      <h3 id="wifi-radio">Status</h3>
       <dl className="facts">
         <dt>State</dt>
         <dd>
@@ -49,7 +50,10 @@ export function RadioCard({ status, lockedBy }: RadioCardProps) {
       )}
       <ErrorNotice
         error={change.error}
-        title={`Wi-Fi was not switched ${change.variables ? 'on' : 'off'}.`}
+        title={failureTitle(
+          change.error,
+          `Wi-Fi was not switched ${change.variables ? 'on' : 'off'}.`,
+        )}
       />
       {change.isSuccess ? (
         <Notice>

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { api, unwrap } from '../../../api/client';
+import { failureTitle } from '../failure';
 import { Button, ErrorNotice, Field, Notice } from '../../../ui';
 import { SSID_RULE, ssidProblem } from './rules';
 import { useWifiChange } from './useWifiChange';
@@ -55,7 +56,10 @@ export function SsidForm({ current, lockedBy }: { current: string; lockedBy?: st
           </Button>
         </fieldset>
       </form>
-      <ErrorNotice error={change.error} title="The network name was not changed." />
+      <ErrorNotice
+        error={change.error}
+        title={failureTitle(change.error, 'The network name was not changed.')}
+      />
       {change.isSuccess ? (
         <Notice>
           The network is now called <strong>{change.data.ssid}</strong>. The router said: “

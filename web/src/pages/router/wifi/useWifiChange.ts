@@ -18,6 +18,10 @@ export function useWifiChange<T>(
       };
       client.setQueryData(routerKeys.wifi(routerId), status);
     },
+    // A failure (a timeout above all) may leave the router changed or not: ask it again.
+    onError: async () => {
+      await client.invalidateQueries({ queryKey: routerKeys.wifi(routerId) });
+    },
     onSettled: async () => {
       await client.invalidateQueries({ queryKey: routerKeys.drift(routerId) });
     },
