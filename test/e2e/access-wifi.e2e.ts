@@ -219,8 +219,8 @@ describe.skipIf(!CHROMIUM)('access control and Wi-Fi', () => {
     await owner.context.close();
   });
 
-  it('fits a phone', async () => {
-    const owner = await newPerson(stack, 'phone');
+  it('fits a phone, in a dark theme', async () => {
+    const owner = await newPerson(stack, 'phone', 'dark');
     const { page } = owner;
     await signIn(page, ownerEmail);
     await page.getByRole('heading', { name: 'Your routers' }).waitFor();
@@ -270,6 +270,13 @@ describe.skipIf(!CHROMIUM)('access control and Wi-Fi', () => {
     expect(await button.getAttribute('aria-describedby')).toBe(noteId);
     expect(await page.getByRole('button', { name: 'Turn Wi-Fi off' }).isDisabled()).toBe(true);
     await checkPage(member, 'wifi-member');
+
+    // Any member may switch Wi-Fi back on.
+    stack.simulator.configureRouter(ROUTER, { wifi: { enabled: false } });
+    await page.reload();
+    await page.getByRole('button', { name: 'Turn Wi-Fi on' }).click();
+    await page.getByText(/^Wi-Fi is on\. The router said/).waitFor();
+    expect(stack.simulator.routerState(ROUTER).wifi.enabled).toBe(true);
 
     await openSection(page, 'Access control');
     const mode = page.getByRole('group', { name: 'Access mode' });
