@@ -33,6 +33,19 @@ describe('the console’s error sentences', () => {
     expect(invalid.fields).toEqual([{ field: 'body.ip', message: 'must be an IPv4 address' }]);
   });
 
+  it('shows what the router said when a Commands-Server call failed', () => {
+    const refused = describeError(
+      new ApiError(502, 'ROUTER_COMMAND_FAILED', 'The Commands-Server reported that "x" failed.', {
+        operation: 'blacklist.add',
+        upstreamStatus: 500,
+        upstreamCode: 'COMMAND_FAILED',
+        upstreamMessage: 'Failed to update state file on router.',
+      }),
+    );
+    expect(refused.routerWords).toBe('Failed to update state file on router.');
+    expect(refused.details).toBe('The Commands-Server reported that "x" failed.');
+  });
+
   it('says something for a code it does not know', () => {
     expect(describeError(new ApiError(418, 'TEAPOT', 'short and stout')).sentence).toBe(
       'The server answered an error (418).',
