@@ -259,7 +259,7 @@ describe.skipIf(!CHROMIUM)('access control and Wi-Fi', () => {
     await invite(owner.page, ROUTER, memberEmail);
     await acceptInvitations(page);
     await page.goto(`/routers/${ROUTER}/wifi`);
-    const note = page.getByText("Only the router's owner can change Wi-Fi settings.");
+    const note = page.getByText('Only the router’s owner can change Wi-Fi settings.');
     await note.waitFor();
     const ssid = page.getByLabel('New network name (SSID)');
     expect(await ssid.isDisabled()).toBe(true);
@@ -282,7 +282,7 @@ describe.skipIf(!CHROMIUM)('access control and Wi-Fi', () => {
     const mode = page.getByRole('group', { name: 'Access mode' });
     await mode.waitFor();
     expect(await mode.getByRole('radio').first().isDisabled()).toBe(true);
-    await page.getByText("Only the router's owner can change the access mode.").waitFor();
+    await page.getByText('Only the router’s owner can change the access mode.').waitFor();
     await member.context.close();
     await owner.context.close();
   });

@@ -63,6 +63,11 @@ describe.skipIf(!CHROMIUM)('members and account', () => {
     expect(await member.page.getByRole('button', { name: /^Remove|^Invite/ }).count()).toBe(0);
     await member.page.getByRole('button', { name: 'Leave this router' }).waitFor();
     await checkPage(member, 'members-member');
+    // A member sees the router's Wi-Fi but cannot change it, and is told why.
+    await openSection(member.page, 'Wi-Fi');
+    await member.page.getByText('Only the router’s owner can change Wi-Fi settings.').waitFor();
+    expect(await member.page.getByLabel('New network name (SSID)').isDisabled()).toBe(true);
+    expect(await member.page.getByLabel('New Wi-Fi password').isDisabled()).toBe(true);
 
     const third = await newPerson(stack);
     await signUp(third.page, thirdEmail);

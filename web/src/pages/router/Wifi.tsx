@@ -22,8 +22,8 @@ export default function Wifi() {
       <h2>Wi-Fi</h2>
       {isOwner ? null : (
         <p id={noteId} className="notice warn">
-          Only the router&apos;s owner can change Wi-Fi settings. Any member can switch Wi-Fi on
-          when it is off.
+          Only the router’s owner can change Wi-Fi settings. Any member can switch Wi-Fi on when it
+          is off.
         </p>
       )}
       {wifi.isPending ? <Loading label="Asking the router for its Wi-Fi settings…" /> : null}

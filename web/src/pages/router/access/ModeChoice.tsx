@@ -89,7 +89,7 @@ export function ModeChoice() {
         ))}
         {isOwner ? null : (
           <p id={noteId} className="muted small">
-            Only the router&apos;s owner can change the access mode.
+            Only the router’s owner can change the access mode.
           </p>
         )}
         <Button

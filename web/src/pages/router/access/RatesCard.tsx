@@ -134,7 +134,7 @@ export function RatesCard({ list }: { list: ListName }) {
       ) : null}
       {isOwner ? null : (
         <p id={noteId} className="muted small">
-          Only the router&apos;s owner can change the rates.
+          Only the router’s owner can change the rates.
         </p>
       )}
       <ErrorNotice
