@@ -111,11 +111,14 @@ export function describeError(error: unknown): ErrorText {
   }
   const sentence = ERROR_SENTENCES[error.code] ?? `The server answered an error (${error.status}).`;
   const fields = fieldsOf(error.details);
+  const routerWords = routerWordsOf(error.details);
+  // The server's own message adds something only when neither the fields nor the
+  // router's words say more (it names internal components: "the Commands-Server…").
   const own = error.message && error.message !== sentence ? error.message : null;
   return {
     sentence,
-    routerWords: routerWordsOf(error.details),
-    details: fields.length > 0 ? null : own,
+    routerWords,
+    details: fields.length > 0 || routerWords !== null ? null : own,
     fields,
   };
 }
