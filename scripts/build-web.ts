@@ -8,7 +8,6 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { build } from 'vite';
 
 const WEB = 'web';
 const STAMP = join(WEB, 'dist', '.build-hash');
@@ -44,6 +43,9 @@ if (process.argv.includes('--if-stale')) {
   }
   console.log('Building the web console (web/dist)…');
 }
+// Imported only when a build is due: a deployment without devDependencies (Vite)
+// starts from its built web/dist without ever loading it.
+const { build } = await import('vite');
 await build({ configFile: join(WEB, 'vite.config.ts'), logLevel: 'warn' });
 await writeFile(STAMP, `${hash}\n`);
 console.log('Web console built into web/dist.');
