@@ -27,11 +27,14 @@ export const CONSOLE_CSP = [
 ].join('; ');
 
 /**
- * Paths that are never a console page: an unknown one there stays the API's 404,
- * as does any path asked for by something other than a browser (no text/html in
- * Accept); '/' itself is always the console.
+ * The console's own pages (its client-side routes, web/src/app/App.tsx): a browser
+ * opening or reloading one gets index.html. They are named rather than caught by a
+ * '/*' wildcard, which would also catch what the router refuses under /api (an
+ * over-long path segment is a 400, not a page). Anything else, and any request
+ * that does not accept text/html, stays the API's enveloped 404; '/' is always
+ * the console.
  */
-const NOT_PAGES = ['/api/', '/docs', '/openapi.json', '/metrics', '/health', '/ready', '/assets/'];
+const PAGES = ['/signin', '/signup', '/account', '/routers/*'];
 
 const NOT_BUILT = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>NetPilot</title></head>
@@ -72,7 +75,7 @@ async function consolePlugin(app: FastifyInstance, options: ConsoleOptions): Pro
   const favicon = await readFile(join(options.dir, 'favicon.svg')).catch(() => null);
   const page = async (request: FastifyRequest, reply: FastifyReply) => {
     const browser = request.url === '/' || (request.headers.accept ?? '').includes('text/html');
-    if (!browser || NOT_PAGES.some((prefix) => request.url.startsWith(prefix))) {
+    if (!browser) {
       return reply.callNotFound();
     }
     return reply
@@ -82,8 +85,9 @@ async function consolePlugin(app: FastifyInstance, options: ConsoleOptions): Pro
       .header('content-security-policy', CONSOLE_CSP)
       .send(index ?? NOT_BUILT);
   };
-  app.get('/', { schema: { hide: true } }, page);
-  app.get('/*', { schema: { hide: true } }, page);
+  for (const path of ['/', ...PAGES]) {
+    app.get(path, { schema: { hide: true } }, page);
+  }
   if (favicon) {
     app.get('/favicon.svg', { schema: { hide: true } }, async (_request, reply) =>
       reply

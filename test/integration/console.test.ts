@@ -65,6 +65,7 @@ describe('the web console', () => {
       { url: '/api/v2/routers', accept: HTML },
       { url: '/healthz', accept: 'application/json' },
       { url: '/routers/home-1', accept: '*/*' },
+      { url: '/not-a-console-page', accept: HTML },
       { url: '/assets/missing-1.js', accept: HTML },
     ];
     for (const { url, accept } of cases) {
