@@ -8,10 +8,6 @@ export const PERIODS: readonly { value: Period; label: string; long: string }[] 
   { value: 'month', label: 'This month', long: 'this calendar month' },
 ];
 
-export function periodLabel(period: Period): string {
-  return PERIODS.find((p) => p.value === period)?.label ?? period;
-}
-
 const MIB = 1024 * 1024;
 
 /** The router counts in MiB (labelled "MB"); formatBytes wants bytes. */
