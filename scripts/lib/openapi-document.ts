@@ -5,9 +5,7 @@ import { loadConfig } from '../../src/config.js';
 import { createDb } from '../../src/db/client.js';
 import type { OpenApiDocument } from './openapi-problems.js';
 
-export async function documentOfApp(
-  env: Record<string, string> = {},
-): Promise<OpenApiDocument> {
+export async function documentOfApp(env: Record<string, string> = {}): Promise<OpenApiDocument> {
   const config = loadConfig({
     NODE_ENV: 'development',
     LOG_LEVEL: 'silent',
