@@ -176,12 +176,7 @@ function createRouterServices(
     runner,
     operations,
     routers: routersService,
-    /** NetPilot's existing web client's current router (NETPILOT_CLIENT_COMPAT). */
-    routerSelection: new RouterSelectionService({
-      routers: routersService,
-      access,
-      selections: repos.routerSelections,
-    }),
+    routerSelection: new RouterSelectionService(routersService, access, repos.routerSelections),
     members: new RouterMembersService({ db, routers, access, routerAudit }),
     invitations: new InvitationsService({
       db,

@@ -15,13 +15,19 @@ const NAME_MAX = 100;
  * reading it answers a router only while the user is still a member of it.
  */
 export class RouterSelectionService {
+  private readonly deps: {
+    routers: RoutersService;
+    access: RouterAccessPolicy;
+    selections: RouterSelectionsRepository;
+  };
+
   constructor(
-    private readonly deps: {
-      routers: RoutersService;
-      access: RouterAccessPolicy;
-      selections: RouterSelectionsRepository;
-    },
-  ) {}
+    routers: RoutersService,
+    access: RouterAccessPolicy,
+    selections: RouterSelectionsRepository,
+  ) {
+    this.deps = { routers, access, selections };
+  }
 
   /** The selected router's id; 404 ROUTER_NOT_FOUND when none (or no longer a member). */
   async current(auth: AuthContext): Promise<string> {
