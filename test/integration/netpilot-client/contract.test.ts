@@ -366,6 +366,17 @@ describe('Settings and Dashboard, then logout', () => {
     expect((await browser.call('GET', '/me', { json: false })).statusCode).toBe(401);
   });
 
+  it("the verify modal's Log Out: /logout with only a pending second factor clears it", async () => {
+    const landed = await browser.signIn(provider);
+    expect(landed.searchParams.get('requires_2fa')).toBe('true');
+    expect((await browser.call('GET', '/me', { json: false })).statusCode).toBe(200);
+    const reset = await browser.call('POST', '/api/2fa/reset', { json: false });
+    expect(reset.statusCode).toBe(401);
+    expect(dataOf(await browser.call('POST', '/logout', { json: false })).loggedOut).toBe(false);
+    expect(browser.jar.size).toBe(0);
+    expect((await browser.call('GET', '/me', { json: false })).statusCode).toBe(401);
+  });
+
   it('C15, C32 and the unreached calls stay 404', async () => {
     for (const [method, path] of [
       ['POST', '/api/block'],
