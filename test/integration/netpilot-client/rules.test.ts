@@ -211,6 +211,40 @@ describe('invalid input never reaches the Commands-Server', () => {
   });
 });
 
+describe('the scan as the client reads it', () => {
+  it('an unnamed device is "Unknown" (a string), a device without an IPv4 is left out, an empty network is []', async () => {
+    const owner = await userWithRouter(ctx);
+    const browser = browserOf(owner.user);
+    const url = `/api/network/scan?routerId=${owner.routerId}`;
+    ctx.sim.configureRouter(owner.routerId, {
+      devices: [
+        {
+          ip: '192.168.1.10',
+          mac: 'aa:bb:cc:00:00:10',
+          hostname: 'Unknown',
+          vendor: 'Unknown Vendor',
+        },
+        { ip: '192.168.1.11', mac: 'aa:bb:cc:00:00:11', hostname: 'laptop', vendor: 'Acme' },
+        { ip: 'fe80::1', mac: 'aa:bb:cc:00:00:12', hostname: 'v6-only', vendor: 'Acme' },
+      ],
+    });
+    const res = await browser.call('GET', url);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().data).toEqual([
+      { ip: '192.168.1.10', mac: 'aa:bb:cc:00:00:10', hostname: 'Unknown', vendor: 'Unknown' },
+      { ip: '192.168.1.11', mac: 'aa:bb:cc:00:00:11', hostname: 'laptop', vendor: 'Acme' },
+    ]);
+    const empty = await userWithRouter(ctx);
+    ctx.sim.configureRouter(empty.routerId, { devices: [] });
+    const none = await browserOf(empty.user).call(
+      'GET',
+      `/api/network/scan?routerId=${empty.routerId}`,
+    );
+    expect(none.statusCode, none.body).toBe(200);
+    expect(none.json().data).toEqual([]);
+  });
+});
+
 describe('CSRF and sign-in edges', () => {
   it('changes, and the scan (a GET that writes), from another origin are 403 CSRF_REJECTED', async () => {
     const owner = await userWithRouter(ctx);
