@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { UnauthorizedError } from '../../errors.js';
 import { ok } from '../../http/envelope.js';
 import type { AuthServices } from '../../services/auth/index.js';
-import { RECENT_SIGN_IN_MS } from '../../services/auth/reauthentication.js';
 import { authed, caller, clientInfo, withoutIdempotency, type TypeBoxApp } from '../common.js';
 import type { AuthCookies } from '../auth/cookies.js';
 import {
@@ -11,6 +10,9 @@ import {
   SetupVerifyRoute,
   VerifyRoute,
 } from './schemas/two-factor.js';
+
+/** What the previous server answered as `expires_in`; a setup pending here does not expire. */
+const SETUP_EXPIRES_IN_SECONDS = 600;
 
 /**
  * The client's 2FA calls, on TwoFactorService and TwoFactorChallenges. Like the
@@ -29,7 +31,7 @@ export function twoFactorRoutes(app: TypeBoxApp, auth: AuthServices, cookies: Au
         secret: enrolment.secret,
         // The client only echoes it back; the pending setup is the user's, kept here.
         setup_token: randomBytes(16).toString('base64url'),
-        expires_in: RECENT_SIGN_IN_MS / 1000,
+        expires_in: SETUP_EXPIRES_IN_SECONDS,
       });
     },
   );

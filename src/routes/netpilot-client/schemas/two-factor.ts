@@ -16,7 +16,10 @@ const SetupSchema = Type.Object(
       description:
         'echoed by the client to /api/2fa/setup/verify; the pending setup itself is kept here for the user',
     }),
-    expires_in: Type.Integer({ description: 'seconds the client may take' }),
+    expires_in: Type.Integer({
+      description:
+        '600, as the previous server answered (the client ignores it); a setup pending here does not expire',
+    }),
   },
   { $id: 'CompatTwoFactorSetup' },
 );
