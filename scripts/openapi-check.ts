@@ -16,7 +16,8 @@ import { openApiProblems } from './lib/openapi-problems.js';
 
 const outDir = process.argv[2] ?? (await mkdtemp(join(tmpdir(), 'netpilot-openapi-')));
 await mkdir(outDir, { recursive: true });
-const doc = await documentOfApp();
+// With the optional routes on, so that they are checked too.
+const doc = await documentOfApp({ NETPILOT_CLIENT_COMPAT: 'true' });
 const documentPath = join(outDir, 'openapi.json');
 await writeFile(documentPath, `${JSON.stringify(doc, null, 2)}\n`);
 

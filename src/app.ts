@@ -28,6 +28,7 @@ import listRoutes from './routes/lists/index.js';
 import operationRoutes from './routes/operations/index.js';
 import usageRoutes from './routes/usage/index.js';
 import wifiRoutes from './routes/wifi/index.js';
+import netpilotClientRoutes, { COMPAT_TAG } from './routes/netpilot-client/index.js';
 import { createServices, type Services } from './services/index.js';
 import type { ThrottleStore } from './services/throttle/store.js';
 import { fastifyTrustProxy } from './trust-proxy.js';
@@ -136,7 +137,9 @@ async function registerPlugins(
   await app.register(errorHandler);
   // Before the metrics plugin and the routes: the document lists the routes added after it.
   if (config.operations.docsEnabled) {
-    await app.register(openapi);
+    await app.register(openapi, {
+      extraTags: config.operations.netpilotClientCompat ? [COMPAT_TAG] : [],
+    });
   }
   await app.register(metricsPlugin, {
     metrics,
@@ -197,6 +200,15 @@ async function registerRoutes(app: FastifyInstance, deps: AppDeps, services: Ser
   await app.register(wifiRoutes, { prefix: '/api/v1/routers', wifi: services.wifi });
   await app.register(usageRoutes, { prefix: '/api/v1/routers', usage: services.usage });
   await app.register(operationRoutes, { prefix: '/api/v1', operations: services.operations });
+  if (config.operations.netpilotClientCompat) {
+    await app.register(netpilotClientRoutes, {
+      services,
+      cookieName: config.sessions.cookieName,
+      cookieSecure: config.sessions.cookieSecure,
+      frontendUrl: config.frontendUrl,
+      allowedOrigins: config.corsOrigins,
+    });
+  }
   if (config.operations.consoleDir !== null) {
     await app.register(consolePlugin, { dir: config.operations.consoleDir });
   }

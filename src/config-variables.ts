@@ -72,6 +72,12 @@ export const VARIABLES = {
     default: 'web/dist',
     parse: text,
   },
+  NETPILOT_CLIENT_COMPAT: {
+    description:
+      "serve NetPilot's existing web client at its own paths (/login, /me, /api/...): see README, Using NetPilot's existing web client",
+    default: 'false',
+    parse: boolean,
+  },
   DATABASE_URL: {
     description:
       'postgres://user:pass@host:port/db; unset (with no DB_* set) selects embedded PGlite',

@@ -73,6 +73,8 @@ export interface Config {
     docsEnabled: boolean;
     /** The built web console served at '/', an absolute path; null: none. */
     consoleDir: string | null;
+    /** Serve NetPilot's existing web client at its own paths (src/routes/netpilot-client). */
+    netpilotClientCompat: boolean;
   };
   /** Accepted but worth saying at start (server.ts logs each one). */
   warnings: readonly string[];
@@ -158,6 +160,7 @@ function toConfig(v: Parsed, database: DatabaseConfig, warnings: string[]): Conf
       metricsExposed: v.METRICS_TOKEN !== undefined || v.NODE_ENV !== 'production',
       docsEnabled: v.DOCS_ENABLED,
       consoleDir: v.CONSOLE_DIR === 'off' ? null : resolve(v.CONSOLE_DIR),
+      netpilotClientCompat: v.NETPILOT_CLIENT_COMPAT,
     },
     warnings,
   };

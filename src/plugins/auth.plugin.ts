@@ -58,6 +58,29 @@ function ownOrigin(request: FastifyRequest): string {
 }
 
 /**
+ * The CSRF check of a cookie-authenticated request: a state change (POST, PUT,
+ * PATCH, DELETE) must come from this server's own origin or an allowed one, else
+ * 403 CSRF_REJECTED. For routes that read the session cookie themselves, and
+ * (`evenForReads`) for a GET that changes something.
+ */
+export function assertAllowedOrigin(
+  request: FastifyRequest,
+  allowed: ReadonlySet<string>,
+  options: { evenForReads?: boolean } = {},
+): void {
+  if (!options.evenForReads && !UNSAFE_METHODS.has(request.method)) {
+    return;
+  }
+  const origin = originOf(request);
+  if (!origin || (origin !== ownOrigin(request) && !allowed.has(origin))) {
+    throw new ForbiddenError(
+      'CSRF_REJECTED',
+      'Cookie-authenticated changes must come from an allowed origin (or use a bearer token)',
+    );
+  }
+}
+
+/**
  * Authenticates routes that declare `config.auth`: a bearer token, or the
  * session cookie. Cookie-authenticated state changes must come from an allowed
  * origin (CSRF); bearer requests need no such check, since browsers never add
@@ -85,14 +108,8 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
       );
     }
     const method = bearer !== null ? 'bearer' : 'cookie';
-    if (method === 'cookie' && UNSAFE_METHODS.has(request.method)) {
-      const origin = originOf(request);
-      if (!origin || (origin !== ownOrigin(request) && !allowed.has(origin))) {
-        throw new ForbiddenError(
-          'CSRF_REJECTED',
-          'Cookie-authenticated changes must come from an allowed origin (or use a bearer token)',
-        );
-      }
+    if (method === 'cookie') {
+      assertAllowedOrigin(request, allowed);
     }
     // Router routes: the membership is read with the session, in one round trip.
     // Parameters are not validated yet (that comes after authentication): a

@@ -168,13 +168,18 @@ const finishDocument: SwaggerTransformObject = (documentObject) => {
   return { ...documentObject.openapiObject, 'x-error-codes': errorCatalogue() };
 };
 
+export interface OpenApiPluginOptions {
+  /** Tags of optional route plugins, listed only when those routes are served. */
+  extraTags?: { name: string; description: string }[];
+}
+
 /**
  * The OpenAPI document is generated from the route schemas, so it cannot drift
  * from what the server validates. Served at /openapi.json, with Swagger UI at
  * /docs. Register it before the routes (and the metrics plugin): it documents
  * the routes added after it.
  */
-async function openapiPlugin(app: FastifyInstance) {
+async function openapiPlugin(app: FastifyInstance, options: OpenApiPluginOptions = {}) {
   await app.register(swagger, {
     refResolver: { buildLocalReference: componentName },
     transform: describeRoute,
@@ -207,6 +212,7 @@ async function openapiPlugin(app: FastifyInstance) {
         { name: 'lists', description: 'blocking, whitelist and blacklist' },
         { name: 'wifi', description: 'Wi-Fi settings' },
         { name: 'usage', description: 'usage and activity' },
+        ...(options.extraTags ?? []),
       ],
     },
   });

@@ -70,6 +70,15 @@ export class TwoFactorRepository {
     await executor.delete(userTwoFactor).where(eq(userTwoFactor.userId, userId));
   }
 
+  /** Deletes an enrolment that was set up but never enabled; false when there is none (or it is on). */
+  async removePending(userId: string): Promise<boolean> {
+    const rows = await this.db
+      .delete(userTwoFactor)
+      .where(and(eq(userTwoFactor.userId, userId), isNull(userTwoFactor.enabledAt)))
+      .returning({ id: userTwoFactor.id });
+    return rows.length === 1;
+  }
+
   async replaceRecoveryCodes(userId: string, hashes: string[], executor: Executor): Promise<void> {
     await executor.delete(userRecoveryCodes).where(eq(userRecoveryCodes.userId, userId));
     await executor

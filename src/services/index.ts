@@ -21,6 +21,7 @@ import { LoginSessionsRepository } from '../repositories/login-sessions.reposito
 import { TwoFactorRepository } from '../repositories/two-factor.repository.js';
 import { IdentitiesRepository, OidcFlowsRepository } from '../repositories/oidc.repository.js';
 import { UsersRepository } from '../repositories/users.repository.js';
+import { RouterSelectionsRepository } from '../repositories/router-selections.repository.js';
 import { AccessListsService } from './access-lists.service.js';
 import { DriftService } from './drift.service.js';
 import { IdempotencyService } from './idempotency.service.js';
@@ -46,6 +47,7 @@ import { RouterAccessPolicy } from './router-access.policy.js';
 import { RouterAudit } from './router-audit.js';
 import { RouterOperationRunner } from './router-operation.runner.js';
 import { RoutersService } from './routers.service.js';
+import { RouterSelectionService } from './router-selection.service.js';
 import { SessionSweeper, type Cleanup } from './session-sweeper.job.js';
 import { UsageService } from './usage.service.js';
 import { WifiService } from './wifi.service.js';
@@ -81,6 +83,7 @@ function createRepositories(db: DbHandle['db']) {
     idempotencyKeys: new IdempotencyKeysRepository(db),
     oidcFlows: new OidcFlowsRepository(db),
     identities: new IdentitiesRepository(db),
+    routerSelections: new RouterSelectionsRepository(db),
   };
 }
 
@@ -166,12 +169,14 @@ function createRouterServices(
   const runner = new RouterOperationRunner({ db, audit: routerAudit, commandsSessions });
   const common = { access, runner };
   const operations = createOperations(deps, repos, access);
+  const routersService = new RoutersService({ db, routers, routerAudit, ...common });
   return {
     access,
     routerAudit,
     runner,
     operations,
-    routers: new RoutersService({ db, routers, routerAudit, ...common }),
+    routers: routersService,
+    routerSelection: new RouterSelectionService(routersService, access, repos.routerSelections),
     members: new RouterMembersService({ db, routers, access, routerAudit }),
     invitations: new InvitationsService({
       db,

@@ -13,3 +13,4 @@ export * from './two-factor.js';
 export * from './operations.js';
 export * from './idempotency-keys.js';
 export * from './oidc.js';
+export * from './user-router-selections.js';

@@ -79,6 +79,16 @@ export class TwoFactorChallenges {
     return { twoFactorRequired: true, challengeToken: token, expiresAt: expiresAt.toISOString() };
   }
 
+  /** The user an open (unexpired, unused) challenge `token` is for, or null; nothing is spent. */
+  async pendingUser(token: string): Promise<UserRow | null> {
+    const challenge = await this.deps.twoFactor.findOpenChallenge(
+      hashToken(token),
+      this.deps.clock.now(),
+    );
+    const user = challenge ? await this.deps.users.findById(challenge.userId) : null;
+    return user?.isActive ? user : null;
+  }
+
   /** Opens the session when `proof` is right for the challenge `token`. */
   async verify(token: string, proof: SecondFactorProof, client: ClientInfo): Promise<SignedIn> {
     const now = this.deps.clock.now();

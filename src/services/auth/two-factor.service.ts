@@ -100,6 +100,23 @@ export class TwoFactorService {
     return { recoveryCodes };
   }
 
+  /**
+   * Throws away a setup that was never enabled (a new one starts over); 409
+   * TWO_FACTOR_ALREADY_ENABLED when 2FA is on: turning it off needs `disable`'s
+   * proofs, never the session alone. Nothing pending is a success.
+   */
+  async discardPending(auth: AuthContext, client: ClientInfo): Promise<{ discarded: boolean }> {
+    const authenticator = await this.deps.twoFactor.find(auth.userId);
+    if (authenticator?.enabledAt) {
+      throw alreadyEnabled();
+    }
+    const discarded = await this.deps.twoFactor.removePending(auth.userId);
+    if (discarded) {
+      await this.record(auth, client, 'auth.2fa_setup_discard');
+    }
+    return { discarded };
+  }
+
   /** Turns 2FA off: the password (or, without one, a recent sign-in) and a code or recovery code. */
   async disable(
     auth: AuthContext,
