@@ -1,39 +1,12 @@
 import type { Page } from 'playwright-core';
 import type { Stack } from './harness.js';
+import { apiFromPage } from './journeys.js';
 
 /**
  * Set-up steps of the access and Wi-Fi journey that are not the person's own:
  * API calls from the page (same origin, so the session cookie rides along) and
  * changes made on the router behind the server's back, through the simulator.
  */
-
-/** Calls the API from the page, as the signed-in person; the JSON answer. */
-export async function apiFromPage(
-  page: Page,
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; json: unknown }> {
-  return page.evaluate(
-    async ({ method, path, body }) => {
-      const response = await fetch(path, {
-        method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      return { status: response.status, json: await response.json().catch(() => null) };
-    },
-    { method, path, body },
-  );
-}
-
-/** Scans the router's network (synchronously), so that its devices are known. */
-export async function scan(page: Page, routerId: string): Promise<void> {
-  const answer = await apiFromPage(page, 'POST', `/api/v1/routers/${routerId}/scan`, {});
-  if (answer.status !== 200) {
-    throw new Error(`scan answered ${answer.status}: ${JSON.stringify(answer.json)}`);
-  }
-}
 
 /**
  * Changes the router directly through the Commands-Server (the simulator), with a

@@ -1,14 +1,17 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, newPerson, startStack, uniqueEmail, type Stack } from './harness.js';
-import { addRouter, alertText, checkPage, openSection, signIn, signUp } from './journeys.js';
 import {
-  acceptInvitations,
+  addRouter,
+  alertText,
   apiFromPage,
-  changeRouterBehindTheServer,
-  invite,
-  scan,
-} from './access-wifi-steps.js';
+  checkPage,
+  openSection,
+  scanFromPage,
+  signIn,
+  signUp,
+} from './journeys.js';
+import { acceptInvitations, changeRouterBehindTheServer, invite } from './access-wifi-steps.js';
 
 const ROUTER = 'access-router-1';
 
@@ -39,7 +42,7 @@ describe.skipIf(!CHROMIUM)('access control and Wi-Fi', () => {
     const { page } = owner;
     await signUp(page, ownerEmail);
     await addRouter(page, ROUTER, 'Home');
-    await scan(page, ROUTER);
+    await scanFromPage(page, ROUTER);
     await openSection(page, 'Access control');
     await page.getByRole('heading', { name: 'Access control' }).waitFor();
     await page.getByText('The router and this server agree').waitFor();

@@ -62,3 +62,31 @@ export async function checkPage(person: Person, name: string): Promise<void> {
   expect(person.errors).toEqual([]);
   await screenshot(person.page, name);
 }
+
+/** An API call made by the signed-in page itself (its cookie, its origin): status and JSON. */
+export async function apiFromPage(
+  page: Page,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: unknown }> {
+  return page.evaluate(
+    async ({ method, path, body }) => {
+      const response = await fetch(path, {
+        method,
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: response.status, json: await response.json().catch(() => null) };
+    },
+    { method, path, body },
+  );
+}
+
+/** A synchronous scan through the API (set-up for pages other than the devices). */
+export async function scanFromPage(page: Page, routerId: string): Promise<void> {
+  const answer = await apiFromPage(page, 'POST', `/api/v1/routers/${routerId}/scan`, {});
+  if (answer.status !== 200) {
+    throw new Error(`scan answered ${answer.status}: ${JSON.stringify(answer.json)}`);
+  }
+}

@@ -1,8 +1,17 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, newPerson, startStack, uniqueEmail, type Stack } from './harness.js';
-import { addRouter, alertText, checkPage, openSection, signIn, signUp } from './journeys.js';
-import { apiFromPage, bodyRows, scanFromPage } from './usage-activity-steps.js';
+import {
+  addRouter,
+  alertText,
+  apiFromPage,
+  checkPage,
+  openSection,
+  scanFromPage,
+  signIn,
+  signUp,
+} from './journeys.js';
+import { bodyRows } from './usage-activity-steps.js';
 
 const ROUTER = 'usage-router';
 
