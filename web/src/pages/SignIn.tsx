@@ -6,9 +6,13 @@ import { useSessionChanged } from '../app/session';
 import { Button, ErrorNotice, Field } from '../ui';
 import { TwoFactorStep } from './TwoFactorStep';
 
-/** Where an OpenID sign-in comes back to: this page, which then goes on to `next`. */
+/**
+ * Where an OpenID sign-in starts: the provider's start URL, coming back to this
+ * page (which, signed in, goes on to `next`, the page the person was headed for).
+ */
 function oidcStartHref(startUrl: string): string {
-  const returnTo = `/signin${window.location.search.includes('next=') ? `?next=${encodeURIComponent(new URLSearchParams(window.location.search).get('next') ?? '/')}` : ''}`;
+  const next = new URLSearchParams(window.location.search).get('next');
+  const returnTo = next ? `/signin?next=${encodeURIComponent(next)}` : '/signin';
   return `${startUrl}?returnTo=${encodeURIComponent(returnTo)}`;
 }
 
