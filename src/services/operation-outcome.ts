@@ -18,29 +18,38 @@ export interface OperationView {
   finishedAt: string | null;
   elapsedMs: number;
   result: unknown;
-  error: OperationError | null;
+  error: Required<OperationError> | null;
 }
 
-export function interrupted(): OperationError {
+export function interrupted(): Required<OperationError> {
   const code = 'OPERATION_INTERRUPTED';
   const message = 'The server running this operation stopped before it finished';
-  return { code, message, status: ERROR_CODES[code] };
+  return { code, message, status: ERROR_CODES[code], details: null };
 }
 
-/** The `{code, message, status}` the synchronous call answers for this error. */
-export function describeError(err: unknown): OperationError {
+/**
+ * The `{code, message, status, details}` the synchronous call answers for this
+ * error (details: what the router said of a refused command, say).
+ */
+export function describeError(err: unknown): Required<OperationError> {
   if (err instanceof AppError) {
-    return { code: err.code, message: err.message, status: err.statusCode };
+    return { code: err.code, message: err.message, status: err.statusCode, details: err.details };
   }
   if (isDatabaseUnavailable(err)) {
     const code = 'DATABASE_UNAVAILABLE';
-    return { code, message: 'The database is unavailable; try again shortly', status: 503 };
+    const message = 'The database is unavailable; try again shortly';
+    return { code, message, status: 503, details: null };
   }
-  return { code: 'INTERNAL_ERROR', message: 'Internal server error', status: 500 };
+  return { code: 'INTERNAL_ERROR', message: 'Internal server error', status: 500, details: null };
+}
+
+/** An operation's error as clients read it: details always present (null when none). */
+export function errorView(error: OperationError): Required<OperationError> {
+  return { ...error, details: error.details ?? null };
 }
 
 export function errorOf(error: OperationError | null): AppError {
   const e = error ?? interrupted();
   const code = (e.code in ERROR_CODES ? e.code : 'INTERNAL_ERROR') as ErrorCode;
-  return new AppError(code, e.message);
+  return new AppError(code, e.message, { details: e.details ?? null });
 }

@@ -12,7 +12,13 @@ import {
 } from '../repositories/operations.repository.js';
 import type { RouterAccess } from '../repositories/routers.repository.js';
 import type { AuthContext } from './auth-context.js';
-import { describeError, errorOf, interrupted, type OperationView } from './operation-outcome.js';
+import {
+  describeError,
+  errorOf,
+  errorView,
+  interrupted,
+  type OperationView,
+} from './operation-outcome.js';
 import { paginate, type Page, type PageQuery } from './pagination.js';
 import type { RouterAccessPolicy } from './router-access.policy.js';
 
@@ -261,7 +267,7 @@ export class OperationsService {
       finishedAt: finishedAt?.toISOString() ?? null,
       elapsedMs: Math.max(0, end.getTime() - row.startedAt.getTime()),
       result: state === 'succeeded' ? row.result : null,
-      error: stale ? interrupted() : row.error,
+      error: stale ? interrupted() : row.error && errorView(row.error),
     };
   }
 }

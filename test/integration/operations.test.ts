@@ -130,11 +130,14 @@ describe('Prefer: respond-async', () => {
       const op = (await scan(owner, ASYNC)).json().data;
       const done = await finished(owner, op.id);
       expect(done).toMatchObject({ state: 'failed', result: null });
+      // The same error as the synchronous call, details (the router's words) included.
       expect(done.error).toEqual({
         code: sync.json().error.code,
         message: sync.json().error.message,
         status: 502,
+        details: sync.json().error.details,
       });
+      expect(done.error.details).toMatchObject({ upstreamMessage: 'Command failed: x' });
     } finally {
       ctx.sim.faults.clear();
     }
@@ -348,7 +351,7 @@ describe('expiry and crashed instances', () => {
     aged.clock.advance(staleAfterMs + 1);
     const read = (await getOperation(owner, dead, aged)).json().data;
     expect(read).toMatchObject({ state: 'failed', elapsedMs: staleAfterMs });
-    expect(read.error).toMatchObject({ code: 'OPERATION_INTERRUPTED', status: 503 });
+    expect(read.error).toMatchObject({ code: 'OPERATION_INTERRUPTED', status: 503, details: null });
 
     const fresh = (await scan(owner, ASYNC, aged)).json().data;
     expect(fresh.id).not.toBe(dead);

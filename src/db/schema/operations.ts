@@ -9,6 +9,8 @@ export interface OperationError {
   code: string;
   message: string;
   status: number;
+  /** The error's details (e.g. the router's own words); absent on rows written before they were kept. */
+  details?: unknown;
 }
 
 /**

@@ -15,6 +15,10 @@ export const OperationErrorSchema = Type.Object(
     code: Type.String({ description: 'the error code the synchronous call answers' }),
     message: Type.String(),
     status: Type.Integer({ description: 'the HTTP status the synchronous call answers' }),
+    details: Type.Unknown({
+      description:
+        "the error's details, as the synchronous call answers them (e.g. upstreamMessage: what the router said); null when none",
+    }),
   },
   { $id: 'OperationError' },
 );

@@ -1321,6 +1321,8 @@ export interface components {
             message: string;
             /** @description the HTTP status the synchronous call answers */
             status: number;
+            /** @description the error's details, as the synchronous call answers them (e.g. upstreamMessage: what the router said); null when none */
+            details: unknown;
         };
         DevicePage: {
             items: components["schemas"]["Device"][];
@@ -7096,7 +7098,8 @@ export interface operations {
                      *         "error": {
                      *           "code": "string",
                      *           "message": "string",
-                     *           "status": 1
+                     *           "status": 1,
+                     *           "details": {}
                      *         }
                      *       },
                      *       "error": null,
@@ -14595,7 +14598,8 @@ export interface operations {
                      *         "error": {
                      *           "code": "string",
                      *           "message": "string",
-                     *           "status": 1
+                     *           "status": 1,
+                     *           "details": {}
                      *         }
                      *       },
                      *       "error": null,
@@ -14735,7 +14739,8 @@ export interface operations {
                      *             "error": {
                      *               "code": "string",
                      *               "message": "string",
-                     *               "status": 1
+                     *               "status": 1,
+                     *               "details": {}
                      *             }
                      *           }
                      *         ],

@@ -33,7 +33,7 @@ async function awaitOperation(operationId: string): Promise<Schemas['ScanResult'
     if (operation.state === 'failed') {
       const error = operation.error;
       throw error
-        ? new ApiError(error.status, error.code, error.message)
+        ? new ApiError(error.status, error.code, error.message, error.details)
         : new ApiError(500, 'INTERNAL_ERROR', 'The scan failed without saying why.');
     }
   }
