@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, newPerson, startStack, uniqueEmail, type Stack } from './harness.js';
+import { CHROMIUM, newPerson, PASSWORD, startStack, uniqueEmail, type Stack } from './harness.js';
 import {
   addRouter,
   alertText,
@@ -93,6 +93,16 @@ describe.skipIf(!CHROMIUM)('members and account', () => {
 
     await third.page.reload();
     await third.page.getByText('You have no routers yet.').waitFor();
+
+    // The member leaves on their own; the owner's members list then has only the owner.
+    await openSection(member.page, 'Members');
+    await member.page.getByRole('button', { name: 'Leave this router' }).click();
+    await confirmDialog(member.page, 'Leave router');
+    await member.page.getByText('You have no routers yet.').waitFor();
+    await owner.page.reload();
+    await owner.page
+      .getByRole('row', { name: new RegExp(memberEmail) })
+      .waitFor({ state: 'detached' });
     for (const person of [owner, member, third]) {
       await person.context.close();
     }
@@ -190,7 +200,8 @@ describe.skipIf(!CHROMIUM)('members and account', () => {
     await page.getByRole('button', { name: 'Verify' }).click();
     expect(await alertText(page)).toContain('That code is not right');
     await waitForStepAfter(totpStep(enabledAt));
-    await page.getByLabel('Authentication code').fill(await totpCode(secret));
+    const verifiedAt = Date.now();
+    await page.getByLabel('Authentication code').fill(await totpCode(secret, verifiedAt));
     await page.getByRole('button', { name: 'Verify' }).click();
     await page.getByRole('heading', { name: 'Your routers' }).waitFor();
 
@@ -202,6 +213,32 @@ describe.skipIf(!CHROMIUM)('members and account', () => {
     await page.getByRole('heading', { name: 'Your routers' }).waitFor();
     await page.goto('/account');
     await page.getByText('9 unused recovery codes left.').waitFor();
+
+    // Ten new recovery codes (the old ones stop working), then two-factor turned off
+    // with one of the new codes and the password.
+    await waitForStepAfter(totpStep(verifiedAt));
+    await page.getByLabel('Code from your app (to replace the codes)').fill(await totpCode(secret));
+    await page.getByRole('button', { name: 'Replace recovery codes' }).click();
+    const replaced = page.getByRole('list', { name: 'Recovery codes' });
+    await replaced.waitFor();
+    const fresh = (await replaced.getByRole('listitem').allInnerTexts()).map((c) => c.trim());
+    expect(fresh).toHaveLength(10);
+    expect(fresh).not.toContain(codes[1]);
+    await page.getByLabel('I have saved these codes').check();
+    await page.getByRole('button', { name: 'Done' }).click();
+    await page.getByText('10 unused recovery codes left.').waitFor();
+
+    await page.getByRole('button', { name: 'Use a recovery code instead' }).click();
+    await page.getByLabel('Recovery code').fill(codes[1]!);
+    await page.getByLabel('Your password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Turn off two-factor authentication' }).click();
+    expect(await alertText(page)).toContain('That code is not right');
+    await page.getByLabel('Recovery code').fill(fresh[0]!);
+    await page.getByRole('button', { name: 'Turn off two-factor authentication' }).click();
+    await page.getByRole('button', { name: 'Turn on two-factor authentication' }).waitFor();
+    await signOut(page);
+    await signIn(page, email);
+    await page.getByRole('heading', { name: 'Your routers' }).waitFor();
     await person.context.close();
-  }, 150_000);
+  }, 180_000);
 });
