@@ -137,7 +137,7 @@ describe('Prefer: respond-async', () => {
         status: 502,
         details: sync.json().error.details,
       });
-      expect(done.error.details).toMatchObject({ upstreamMessage: 'Command failed: x' });
+      expect(sync.json().error.details).toMatchObject({ upstreamMessage: 'Command failed: x' });
     } finally {
       ctx.sim.faults.clear();
     }
